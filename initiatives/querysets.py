@@ -1,0 +1,63 @@
+"""Reusable reads on initiatives, named for what the views need."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication_state="published")
+
+    def in_countries(self, countries):
+        """Initiatives in any of these countries, directly or through a region.
+
+        A subquery rather than a join keeps every initiative once.
+        """
+        matching = self.model.objects.filter(
+            Q(countries__in=countries) | Q(regions__country__in=countries)
+        ).values("pk")
+        return self.filter(pk__in=matching)
+
+    def for_listing(self):
+        """What a card shows: kind, years, countries, regions, levels, leads."""
+        from .models import InitiativeOrganisation
+
+        return self.prefetch_related(
+            "countries",
+            "regions__country",
+            "education_levels",
+            Prefetch(
+                "organisation_roles",
+                queryset=InitiativeOrganisation.objects.filter(
+                    role__in=["lead", "author", "responsible"]
+                ).select_related("organisation"),
+                to_attr="leading_roles",
+            ),
+        )
+
+    def for_detail(self):
+        """Every field and every related row of the detail page."""
+        from .models import InitiativeRelation
+
+        return self.prefetch_related(
+            "countries",
+            "regions__country",
+            "languages",
+            "education_levels__parent",
+            "target_groups__parent",
+            "themes__parent",
+            "priorities__parent",
+            "objectives",
+            "kpis",
+            "fundings__funder",
+            "milestones",
+            "organisation_roles__organisation__country",
+            Prefetch(
+                "relations_from",
+                queryset=InitiativeRelation.objects.select_related("to_initiative"),
+            ),
+            Prefetch(
+                "relations_to",
+                queryset=InitiativeRelation.objects.select_related("from_initiative"),
+            ),
+        )
