@@ -11,6 +11,7 @@ update those rows instead of duplicating them.
 """
 
 import uuid
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -744,8 +745,9 @@ class KPI(models.Model):
         """"about 2,200 users a year" — the value as a reader expects it."""
         if self.value is None:
             return ""
-        number = self.value.normalize()
-        number = f"{number:,f}" if number == number.to_integral() else f"{number:,}"
+        value = Decimal(self.value)
+        whole = value == value.to_integral_value()
+        number = f"{value:,.0f}" if whole else f"{value.normalize():,}"
         parts = [self.get_qualifier_display() if self.qualifier else "", number, self.unit]
         return " ".join(part for part in parts if part)
 

@@ -1,0 +1,48 @@
+# StemPortal: the two commands every new user needs are `make run` and `make test`.
+# Everything is installed into .venv/ in the project folder.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+
+.PHONY: help install run test lint format clean
+
+help:
+	@echo "make run    install, migrate, load the catalogue, serve on http://127.0.0.1:8000"
+	@echo "make test   install and run the whole suite (lint, migrations check, tests)"
+	@echo "make lint   ruff check and format check"
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_catalogue
+	@echo ""
+	@echo "StemPortal is starting on http://127.0.0.1:8000/"
+	@echo "To create an admin login for http://127.0.0.1:8000/admin/, run in another terminal:"
+	@echo "    $(PY) manage.py createsuperuser"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest --cov --cov-report=term
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage htmlcov
