@@ -125,6 +125,9 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Web addresses typed without a scheme are taken as https:// (Django 6 default).
+FORMS_URLFIELD_ASSUME_HTTPS = True
+
 # Kosovo is a potential EU candidate; ISO has not assigned it a code, so
 # django-countries leaves it out unless asked. XK is the code the EU uses.
 COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
