@@ -544,3 +544,13 @@ def test_kpis_belong_only_to_together_for_stem(catalogue):
     assert set(KPI.objects.values_list("initiative__slug", flat=True)) == {
         "together-for-stem"
     }
+
+
+def test_stem_agenda_is_tagged_with_the_levels_its_objectives_name(catalogue):
+    # Cedefop has no education-level field, but the entry's objectives say the
+    # agenda promotes STEM "in VET and lifelong learning".
+    agenda = Initiative.objects.get(slug="stem-agenda-2030")
+    assert sorted(agenda.education_levels.values_list("slug", flat=True)) == [
+        "adult-learning",
+        "vet",
+    ]
