@@ -18,6 +18,22 @@ class InitiativeQuerySet(models.QuerySet):
         ).values("pk")
         return self.filter(pk__in=matching)
 
+    def at_education_levels(self, levels):
+        """Initiatives at any of these levels or at a level below one of them.
+
+        The EU STEM Coalition's broad labels are parents of ISCED levels:
+        "Secondary education" finds lower and upper secondary initiatives too.
+        A subquery keeps every initiative once.
+        """
+        matching = self.model.objects.filter(
+            Q(education_levels__in=levels) | Q(education_levels__parent__in=levels)
+        ).values("pk")
+        return self.filter(pk__in=matching)
+
+    def newest_first(self):
+        """The most recently added first: the home page's "latest"."""
+        return self.order_by("-created", "-pk")
+
     def for_listing(self):
         """What a card shows: kind, years, countries, regions, levels, leads."""
         from .models import InitiativeOrganisation

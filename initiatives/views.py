@@ -1,16 +1,388 @@
-# Placeholder views; replaced by the public slice.
-from django.http import HttpResponse
-from django.views.generic import View
+"""The public pages: home, the catalogue, initiatives, countries, organisations.
+
+Views pick the queryset, the template and the context. Everything a template
+shows is prepared here (grouped, filtered for drafts, prefetched), so a page
+runs the same number of queries however many initiatives it shows.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from .facets import (
+    countries_with_counts,
+    education_levels_with_counts,
+    organisations_with_counts,
+)
+from .filters import InitiativeFilter
+from .models import (
+    Country,
+    EducationLevel,
+    Initiative,
+    InitiativeOrganisation,
+    Organisation,
+)
+
+LATEST_ON_HOME = 6
+ISO_CODE = re.compile(r"[A-Za-z]{2}")
 
 
-class _Stub(View):
+@dataclass
+class Option:
+    """One choice of the filter form: a checkbox or a select option."""
+
+    value: str
+    label: str
+    selected: bool = False
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class Group:
+    """A heading and the items under it (themes by category, roles...)."""
+
+    heading: object
+    items: list = field(default_factory=list)
+
+
+# --- Helpers that shape data for the templates ---------------------------------
+
+
+def term_tree(terms):
+    """Top-level terms with their sub-terms, in vocabulary order.
+
+    `terms` is every term of a two-level vocabulary, in its order.
+    """
+    groups = {term.pk: Group(term) for term in terms if term.parent_id is None}
+    for term in terms:
+        if term.parent_id in groups:
+            groups[term.parent_id].items.append(term)
+    return list(groups.values())
+
+
+def group_by_top_term(terms):
+    """An initiative's terms under their top-level term (category, framework).
+
+    A top-level term tagged on its own heads a group with no items. Needs the
+    terms' parents prefetched.
+    """
+    groups = {}
+    for term in terms:
+        top = term.parent if term.parent_id else term
+        group = groups.setdefault(top.pk, Group(top))
+        if term is not top:
+            group.items.append(term)
+    return sorted(
+        groups.values(),
+        key=lambda group: (group.heading.order, str(group.heading.name)),
+    )
+
+
+def group_objectives(objectives):
+    """Objectives under their `group` heading, in order of first appearance."""
+    groups = {}
+    for objective in objectives:
+        groups.setdefault(objective.group, Group(objective.group)).items.append(
+            objective
+        )
+    return list(groups.values())
+
+
+def group_by_role(roles, item):
+    """Role rows grouped under the role's label, in the order roles are declared.
+
+    `item` picks what each group lists from a role row (the row itself, its
+    initiative...).
+    """
+    order = {value: index for index, value in enumerate(InitiativeOrganisation.Role)}
+    groups = {}
+    for role in sorted(roles, key=lambda role: order.get(role.role, len(order))):
+        groups.setdefault(role.role, Group(role.get_role_display())).items.append(
+            item(role)
+        )
+    return list(groups.values())
+
+
+# --- Pagination that never fails -----------------------------------------------
+
+
+class ForgivingPaginationMixin:
+    """A page number that is out of range or not a number shows a page and a note.
+
+    Django's ListView answers 404 there; a shared or edited link to
+    ``?page=9999`` should rather land on the last page.
+    """
+
+    page_notice = ""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            orphans=self.get_paginate_orphans(),
+            allow_empty_first_page=self.get_allow_empty(),
+        )
+        raw = self.request.GET.get(self.page_kwarg, "").strip() or "1"
+        try:
+            number = int(raw)
+        except ValueError:
+            if raw == "last":
+                number = paginator.num_pages
+            else:
+                number = 1
+                self.page_notice = _(
+                    "“%(page)s” is not a page number, so this is the first page."
+                ) % {"page": raw}
+        else:
+            if number < 1:
+                number = 1
+                self.page_notice = _(
+                    "There is no page %(page)s, so this is the first page."
+                ) % {"page": raw}
+            elif number > paginator.num_pages:
+                number = paginator.num_pages
+                self.page_notice = _(
+                    "There is no page %(page)s, so this is the last page."
+                ) % {"page": raw}
+        page = paginator.page(number)
+        return paginator, page, page.object_list, page.has_other_pages()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["page_notice"] = self.page_notice
+        return context
+
+
+# --- The catalogue -------------------------------------------------------------
+
+
+class InitiativeListView(ForgivingPaginationMixin, FilterView):
+    """The catalogue: published initiatives narrowed by `InitiativeFilter`."""
+
+    filterset_class = InitiativeFilter
+    paginate_by = 20
+    template_name = "initiatives/initiative_list.html"
+    # Values that are not understood are reported and set aside; the rest of
+    # the query still applies (see InitiativeFilter).
+    strict = False
+    show_country_filter = True
+
+    def get_queryset(self):
+        return Initiative.objects.published().for_listing()
+
+    def get_filter_query(self):
+        """The understood query, which pagination and sort links keep."""
+        return self.filterset.data.copy()
+
+    def get_filter_options(self):
+        """Checkboxes for countries that have initiatives and for every level."""
+        published = Initiative.objects.published()
+        chosen_levels = set(self.filterset.selected("education_level"))
+        level_options = [
+            Option(
+                group.heading.slug,
+                group.heading.name,
+                group.heading.slug in chosen_levels,
+                [
+                    Option(level.slug, level.name, level.slug in chosen_levels)
+                    for level in group.items
+                ],
+            )
+            for group in term_tree(list(EducationLevel.objects.all()))
+        ]
+        chosen_sort = self.filterset.selected("sort")
+        sort_options = [
+            Option(value, label, [value] == chosen_sort)
+            for value, label in self.filterset.filters["sort"].extra["choices"]
+        ]
+        options = {"level_options": level_options, "sort_options": sort_options}
+        if self.show_country_filter:
+            chosen = {code.upper() for code in self.filterset.selected("country")}
+            countries = countries_with_counts(published).filter(
+                Q(initiative_count__gt=0) | Q(code__in=chosen)
+            )
+            options["country_options"] = [
+                Option(country.code.lower(), country.name, country.code in chosen)
+                for country in countries
+            ]
+        return options
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(self.get_filter_options())
+        context["query"] = self.get_filter_query()
+        context["is_filtered"] = any(
+            self.filterset.selected(name) for name in ("country", "education_level")
+        )
+        return context
+
+
+class InitiativeDetailView(DetailView):
+    """One initiative, every field. Drafts are for staff only, with a banner."""
+
+    template_name = "initiatives/initiative_detail.html"
+    context_object_name = "initiative"
+
+    def get_queryset(self):
+        if self.request.user.is_staff:
+            return Initiative.objects.for_detail()
+        return Initiative.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        initiative = self.object
+        is_staff = self.request.user.is_staff
+
+        def visible(other):
+            return is_staff or other.is_published
+
+        context.update(
+            {
+                "objective_groups": group_objectives(initiative.objectives.all()),
+                "theme_groups": group_by_top_term(initiative.themes.all()),
+                "priority_groups": group_by_top_term(initiative.priorities.all()),
+                "role_groups": group_by_role(
+                    initiative.organisation_roles.all(), item=lambda role: role
+                ),
+                "relations_out": [
+                    relation
+                    for relation in initiative.relations_from.all()
+                    if visible(relation.to_initiative)
+                ],
+                "relations_in": [
+                    relation
+                    for relation in initiative.relations_to.all()
+                    if visible(relation.from_initiative)
+                ],
+            }
+        )
+        return context
+
+
+# --- Countries -----------------------------------------------------------------
+
+
+class CountryListView(ListView):
+    """Every country with its number of published initiatives (regions count)."""
+
+    template_name = "initiatives/country_list.html"
+    context_object_name = "countries"
+
+    def get_queryset(self):
+        return countries_with_counts(Initiative.objects.published())
+
+
+class CountryDetailView(InitiativeListView):
+    """One country's initiatives: the catalogue with ``?country=<code>`` fixed.
+
+    The same queryset and FilterSet as the catalogue, so the count here is the
+    count of ``/initiatives/?country=be``; the other filters still work.
+    """
+
+    template_name = "initiatives/country_detail.html"
+    show_country_filter = False
+
     def get(self, request, *args, **kwargs):
-        return HttpResponse("")
+        code = kwargs["code"]
+        if not ISO_CODE.fullmatch(code):
+            # Not even shaped like a code (and "%00" must not reach PostgreSQL).
+            raise Http404(_("There is no country with this code."))
+        if code != code.lower():
+            url = reverse("initiatives:country-detail", args=[code.lower()])
+            if request.GET:
+                url = f"{url}?{request.GET.urlencode()}"
+            return HttpResponsePermanentRedirect(url)
+        self.country = get_object_or_404(Country, code=code.upper())
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = self.request.GET.copy()
+        data.setlist("country", [self.country.code.lower()])
+        kwargs["data"] = data
+        return kwargs
+
+    def get_filter_query(self):
+        query = super().get_filter_query()
+        query.pop("country", None)
+        return query
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["country"] = self.country
+        context["regions"] = self.country.regions.all()
+        context["organisations"] = self.country.organisations.select_related("region")
+        context["is_filtered"] = bool(self.filterset.selected("education_level"))
+        return context
+
+
+# --- Organisations -------------------------------------------------------------
+
+
+class OrganisationListView(ForgivingPaginationMixin, ListView):
+    """Organisations with how many published initiatives each has a role in."""
+
+    template_name = "initiatives/organisation_list.html"
+    context_object_name = "organisations"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return organisations_with_counts(Initiative.objects.published()).select_related(
+            "country"
+        )
+
+
+class OrganisationDetailView(DetailView):
+    """An organisation and its published initiatives, grouped by its role."""
+
+    template_name = "initiatives/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.select_related("country", "region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        roles = (
+            self.object.initiative_roles.filter(
+                initiative__in=Initiative.objects.published()
+            )
+            .order_by("initiative__title", "initiative__pk")
+            .prefetch_related(
+                Prefetch("initiative", queryset=Initiative.objects.for_listing())
+            )
+        )
+        context["role_groups"] = group_by_role(roles, item=lambda role: role.initiative)
+        return context
+
+
+# --- Home ----------------------------------------------------------------------
 
 
 def home(request):
-    return HttpResponse("")
-
-
-InitiativeListView = InitiativeDetailView = CountryListView = CountryDetailView = _Stub
-OrganisationListView = OrganisationDetailView = _Stub
+    """Browse by country and by education level, the latest initiatives, totals."""
+    published = Initiative.objects.published()
+    countries = list(countries_with_counts(published).filter(initiative_count__gt=0))
+    levels = [
+        group
+        for group in term_tree(list(education_levels_with_counts(published)))
+        if group.heading.initiative_count
+    ]
+    for group in levels:
+        group.items = [level for level in group.items if level.initiative_count]
+    context = {
+        "countries": countries,
+        "level_groups": levels,
+        "latest": published.for_listing().newest_first()[:LATEST_ON_HOME],
+        "total_initiatives": published.count(),
+        "total_countries": len(countries),
+        "total_organisations": Organisation.objects.count(),
+    }
+    return render(request, "initiatives/home.html", context)
