@@ -38,6 +38,11 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class CodeManager(models.Manager):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
 class UUIDManager(models.Manager):
     def get_by_natural_key(self, uuid):
         return self.get(uuid=uuid)
@@ -189,16 +194,12 @@ class Language(models.Model):
     code = models.CharField(_("code"), max_length=10, unique=True)
     name = models.CharField(_("name"), max_length=100)
 
+    objects = CodeManager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("language")
         verbose_name_plural = _("languages")
-
-    class LanguageManager(models.Manager):
-        def get_by_natural_key(self, code):
-            return self.get(code=code)
-
-    objects = LanguageManager()
 
     def __str__(self):
         return self.name
@@ -208,11 +209,6 @@ class Language(models.Model):
 
 
 # --- Places and organisations -----------------------------------------------
-
-
-class CountryManager(models.Manager):
-    def get_by_natural_key(self, code):
-        return self.get(code=code)
 
 
 class Country(models.Model):
@@ -226,7 +222,7 @@ class Country(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     is_eu_member = models.BooleanField(_("EU member state"), default=False)
 
-    objects = CountryManager()
+    objects = CodeManager()
 
     class Meta:
         ordering = ["name"]
@@ -242,11 +238,11 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.code,)
-
     def get_absolute_url(self):
         return reverse("initiatives:country-detail", args=[self.code.lower()])
+
+    def natural_key(self):
+        return (self.code,)
 
     def clean(self):
         self.code = (self.code or "").upper()
@@ -338,14 +334,18 @@ class Organisation(TimeStampedModel):
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("initiatives:organisation-detail", args=[self.slug])
 
+    def natural_key(self):
+        return (self.slug,)
+
     def clean(self):
-        if self.region_id and self.country_id and self.region.country_id != self.country_id:
+        if (
+            self.region_id
+            and self.country_id
+            and self.region.country_id != self.country_id
+        ):
             raise ValidationError(
                 {"region": _("The region must be in the organisation's country.")}
             )
@@ -451,9 +451,7 @@ class Initiative(TimeStampedModel):
         help_text=_("Languages the material is available in."),
     )
     website = models.URLField(_("website"), max_length=500, blank=True)
-    image = models.ImageField(
-        _("logo or image"), upload_to="initiatives/", blank=True
-    )
+    image = models.ImageField(_("logo or image"), upload_to="initiatives/", blank=True)
 
     education_levels = models.ManyToManyField(
         EducationLevel,
@@ -495,9 +493,7 @@ class Initiative(TimeStampedModel):
         help_text=_("Only published initiatives appear on the public site."),
     )
 
-    source = models.CharField(
-        _("source"), max_length=20, choices=Source, blank=True
-    )
+    source = models.CharField(_("source"), max_length=20, choices=Source, blank=True)
     source_url = models.URLField(_("source URL"), max_length=500, blank=True)
     source_reference = models.CharField(
         _("reference in the source"),
@@ -505,9 +501,7 @@ class Initiative(TimeStampedModel):
         blank=True,
         help_text=_("The source's own identifier, e.g. a Cedefop ID."),
     )
-    source_retrieved_on = models.DateField(
-        _("retrieved on"), null=True, blank=True
-    )
+    source_retrieved_on = models.DateField(_("retrieved on"), null=True, blank=True)
     source_note = models.TextField(
         _("note on the source"),
         blank=True,
@@ -543,11 +537,11 @@ class Initiative(TimeStampedModel):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("initiatives:initiative-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         check_years(self)
@@ -685,12 +679,8 @@ class KPI(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=Kind, default=Kind.INDICATOR
     )
-    indicator = models.CharField(
-        _("what is measured"), max_length=300
-    )
-    method = models.CharField(
-        _("how it is measured"), max_length=300, blank=True
-    )
+    indicator = models.CharField(_("what is measured"), max_length=300)
+    method = models.CharField(_("how it is measured"), max_length=300, blank=True)
     value_type = models.CharField(
         _("target or achieved"), max_length=20, choices=ValueType, blank=True
     )
@@ -742,13 +732,17 @@ class KPI(models.Model):
 
     @property
     def display_value(self):
-        """"about 2,200 users a year" — the value as a reader expects it."""
+        """ "about 2,200 users a year" — the value as a reader expects it."""
         if self.value is None:
             return ""
         value = Decimal(self.value)
         whole = value == value.to_integral_value()
         number = f"{value:,.0f}" if whole else f"{value.normalize():,}"
-        parts = [self.get_qualifier_display() if self.qualifier else "", number, self.unit]
+        parts = [
+            self.get_qualifier_display() if self.qualifier else "",
+            number,
+            self.unit,
+        ]
         return " ".join(part for part in parts if part)
 
 
@@ -784,9 +778,7 @@ class Funding(models.Model):
         blank=True,
         help_text=_("E.g. Erasmus+."),
     )
-    reference = models.CharField(
-        _("grant reference"), max_length=100, blank=True
-    )
+    reference = models.CharField(_("grant reference"), max_length=100, blank=True)
     amount = models.DecimalField(
         _("amount"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -821,7 +813,9 @@ class Funding(models.Model):
         ]
 
     def __str__(self):
-        return str(self.funder or self.programme or self.get_model_display() or _("Funding"))
+        return str(
+            self.funder or self.programme or self.get_model_display() or _("Funding")
+        )
 
     def natural_key(self):
         return (str(self.uuid),)

@@ -5,6 +5,10 @@ from django.db.models import Prefetch, Q
 
 
 class InitiativeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        """Fixtures refer to initiatives by slug (see Initiative.natural_key)."""
+        return self.get(slug=slug)
+
     def published(self):
         return self.filter(publication_state="published")
 

@@ -98,7 +98,9 @@ def test_initiative_cannot_be_related_to_itself():
 
 def test_relation_is_unique_per_kind():
     a, b = InitiativeFactory(), InitiativeFactory()
-    InitiativeRelation.objects.create(from_initiative=a, to_initiative=b, kind="follows")
+    InitiativeRelation.objects.create(
+        from_initiative=a, to_initiative=b, kind="follows"
+    )
     assert_integrity_error(
         lambda: InitiativeRelation.objects.create(
             from_initiative=a, to_initiative=b, kind="follows"
@@ -147,9 +149,9 @@ def test_milestone_date_must_fall_in_its_year():
 def test_kpi_value_reads_as_the_source_says_it():
     kpi = KPIFactory(value=2200, qualifier="about", unit="website users a year")
     assert kpi.display_value == "about 2,200 website users a year"
-    assert KPIFactory(value=15, qualifier="at-least", unit="teachers").display_value == (
-        "at least 15 teachers"
-    )
+    assert KPIFactory(
+        value=15, qualifier="at-least", unit="teachers"
+    ).display_value == ("at least 15 teachers")
     assert KPIFactory(value=None).display_value == ""
 
 

@@ -9,7 +9,6 @@ Loading adds and updates; it never deletes. A row an editor added stays, and a
 fixture value overwrites an editor's change to the same row.
 """
 
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.apps import apps
@@ -17,8 +16,6 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
-
-from ...models import Initiative
 
 # In dependency order: each file refers only to objects in the files before it.
 CATALOGUE_FIXTURES = [
@@ -28,32 +25,6 @@ CATALOGUE_FIXTURES = [
     "organisations.json",
     "initiatives.json",
 ]
-
-
-@contextmanager
-def initiative_natural_keys():
-    """Let the deserializer find initiatives by slug while loading.
-
-    Initiative defines natural_key() (its slug), but its manager, built from
-    InitiativeQuerySet, has no get_by_natural_key(). Without it loaddata can
-    neither match an initiative loaded before (so a second load would insert a
-    duplicate slug) nor resolve ["slug"] references to initiatives. Until the
-    queryset gains the method, lend it to the manager class for the duration of
-    the load and take it away afterwards.
-    """
-    manager_class = type(Initiative._meta.default_manager)
-    if hasattr(manager_class, "get_by_natural_key"):
-        yield
-        return
-
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-    manager_class.get_by_natural_key = get_by_natural_key
-    try:
-        yield
-    finally:
-        del manager_class.get_by_natural_key
 
 
 def row_counts(using):
@@ -94,7 +65,7 @@ class Command(BaseCommand):
 
         before = row_counts(database)
         try:
-            with initiative_natural_keys(), transaction.atomic(using=database):
+            with transaction.atomic(using=database):
                 call_command(
                     "loaddata",
                     *[str(path) for path in paths],
