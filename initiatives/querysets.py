@@ -34,6 +34,19 @@ class InitiativeQuerySet(models.QuerySet):
         ).values("pk")
         return self.filter(pk__in=matching)
 
+    def strategies(self):
+        """National and regional policies, strategies and legislation.
+
+        A country page shows these first: they frame everything else there.
+        """
+        return self.filter(
+            kind__in=["policy", "legislation"], scope__in=["national", "regional"]
+        )
+
+    def european(self):
+        """EU-wide initiatives: not tied to one country, they serve all of them."""
+        return self.filter(scope="european")
+
     def newest_first(self):
         """The most recently added first: the home page's "latest"."""
         return self.order_by("-created", "-pk")

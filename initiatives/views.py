@@ -8,11 +8,12 @@ runs the same number of queries however many initiatives it shows.
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Q
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
@@ -25,12 +26,14 @@ from .filters import InitiativeFilter
 from .models import (
     Country,
     EducationLevel,
+    Funding,
     Initiative,
     InitiativeOrganisation,
     Organisation,
 )
 
 LATEST_ON_HOME = 6
+TOP_COUNTRIES_ON_HOME = 8
 ISO_CODE = re.compile(r"[A-Za-z]{2}")
 
 
@@ -278,6 +281,27 @@ class CountryListView(ListView):
     def get_queryset(self):
         return countries_with_counts(Initiative.objects.published())
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        countries = list(context["countries"])
+        context.update(
+            {
+                "map_counts": {c.code: c.initiative_count for c in countries},
+                "map_names": {c.code: c.name for c in countries},
+                "country_groups": [
+                    Group(
+                        _("EU member states"),
+                        [c for c in countries if c.is_eu_member],
+                    ),
+                    Group(
+                        _("Other European countries"),
+                        [c for c in countries if not c.is_eu_member],
+                    ),
+                ],
+            }
+        )
+        return context
+
 
 class CountryDetailView(InitiativeListView):
     """One country's initiatives: the catalogue with ``?country=<code>`` fixed.
@@ -319,6 +343,16 @@ class CountryDetailView(InitiativeListView):
         context["country"] = self.country
         context["regions"] = self.country.regions.all()
         context["organisations"] = self.country.organisations.select_related("region")
+        # Not filtered: a country page always shows its strategies and what
+        # serves it from the European level, whatever the filters below say.
+        published = Initiative.objects.published()
+        context["strategies"] = (
+            published.in_countries([self.country])
+            .strategies()
+            .for_listing()
+            .order_by(F("year_start").desc(nulls_last=True), "title")
+        )
+        context["european_initiatives"] = published.european().for_listing()
         context["is_filtered"] = bool(self.filterset.selected("education_level"))
         return context
 
@@ -332,11 +366,29 @@ class OrganisationListView(ForgivingPaginationMixin, ListView):
     template_name = "initiatives/organisation_list.html"
     context_object_name = "organisations"
     paginate_by = 50
+    max_query_length = 200
+
+    def get_search(self):
+        """The `q` parameter, trimmed; overlong input is cut, never an error."""
+        # PostgreSQL refuses NUL characters in a query parameter.
+        raw = self.request.GET.get("q", "").replace("\x00", "")
+        return " ".join(raw.split())[: self.max_query_length]
 
     def get_queryset(self):
-        return organisations_with_counts(Initiative.objects.published()).select_related(
-            "country"
-        )
+        organisations = organisations_with_counts(
+            Initiative.objects.published()
+        ).select_related("country")
+        search = self.get_search()
+        if search:
+            organisations = organisations.filter(
+                Q(name__icontains=search) | Q(acronym__icontains=search)
+            )
+        return organisations
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["search"] = self.get_search()
+        return context
 
 
 class OrganisationDetailView(DetailView):
@@ -348,18 +400,57 @@ class OrganisationDetailView(DetailView):
     def get_queryset(self):
         return Organisation.objects.select_related("country", "region")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        roles = (
-            self.object.initiative_roles.filter(
-                initiative__in=Initiative.objects.published()
-            )
-            .order_by("initiative__title", "initiative__pk")
-            .prefetch_related(
-                Prefetch("initiative", queryset=Initiative.objects.for_listing())
+    # What the organisation does, as a heading over the initiatives it does it
+    # for; in the order roles are declared.
+    ROLE_HEADINGS = {
+        InitiativeOrganisation.Role.LEAD: _lazy("Leads or organises"),
+        InitiativeOrganisation.Role.AUTHOR: _lazy("Author or source of"),
+        InitiativeOrganisation.Role.RESPONSIBLE: _lazy("Responsible for"),
+        InitiativeOrganisation.Role.PARTNER: _lazy("Partner in"),
+        InitiativeOrganisation.Role.FUNDER: _lazy("Funds"),
+        InitiativeOrganisation.Role.HOST: _lazy("Hosts"),
+    }
+
+    def get_role_groups(self):
+        """Published initiatives under what the organisation does for them.
+
+        "Funds" joins two sources: funder roles and funding rows that name the
+        organisation as funder (the source may record one without the other).
+        One query per source and one for the initiatives, however many.
+        """
+        published = Initiative.objects.published()
+        links = list(
+            self.object.initiative_roles.filter(initiative__in=published).values_list(
+                "initiative_id", "role"
             )
         )
-        context["role_groups"] = group_by_role(roles, item=lambda role: role.initiative)
+        links += [
+            (pk, InitiativeOrganisation.Role.FUNDER)
+            for pk in Funding.objects.filter(
+                funder=self.object, initiative__in=published
+            ).values_list("initiative_id", flat=True)
+        ]
+        if not links:
+            return []
+        initiatives = published.for_listing().in_bulk({pk for pk, _role in links})
+        by_role = {}
+        for pk, role in links:
+            by_role.setdefault(role, set()).add(pk)
+        return [
+            Group(
+                heading,
+                sorted(
+                    (initiatives[pk] for pk in by_role[role]),
+                    key=lambda initiative: (initiative.title, initiative.pk),
+                ),
+            )
+            for role, heading in self.ROLE_HEADINGS.items()
+            if role in by_role
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["role_groups"] = self.get_role_groups()
         return context
 
 
@@ -369,7 +460,8 @@ class OrganisationDetailView(DetailView):
 def home(request):
     """Browse by country and by education level, the latest initiatives, totals."""
     published = Initiative.objects.published()
-    countries = list(countries_with_counts(published).filter(initiative_count__gt=0))
+    every_country = list(countries_with_counts(published))
+    countries = [country for country in every_country if country.initiative_count]
     levels = [
         group
         for group in term_tree(list(education_levels_with_counts(published)))
@@ -379,6 +471,11 @@ def home(request):
         group.items = [level for level in group.items if level.initiative_count]
     context = {
         "countries": countries,
+        "top_countries": sorted(
+            countries, key=lambda country: (-country.initiative_count, country.name)
+        )[:TOP_COUNTRIES_ON_HOME],
+        "map_counts": {c.code: c.initiative_count for c in every_country},
+        "map_names": {c.code: c.name for c in every_country},
         "level_groups": levels,
         "latest": published.for_listing().newest_first()[:LATEST_ON_HOME],
         "total_initiatives": published.count(),

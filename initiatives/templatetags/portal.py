@@ -1,5 +1,7 @@
 """Template tags for the public pages."""
 
+from decimal import Decimal
+
 from django import template
 
 register = template.Library()
@@ -16,3 +18,34 @@ def canonical_url(context):
     if request is None:
         return ""
     return request.build_absolute_uri(request.path)
+
+
+@register.filter
+def current_section(path, section_url):
+    """The `aria-current` value of a navigation link to `section_url`.
+
+    "page" on the section's own page, "true" on a page inside the section
+    (an initiative under /initiatives/), "" elsewhere.
+    """
+    if not path or not section_url:
+        return ""
+    if path == section_url:
+        return "page"
+    if section_url != "/" and path.startswith(section_url):
+        return "true"
+    return ""
+
+
+@register.filter
+def kpi_value(kpi):
+    """A KPI's value without its unit ("about 2,200"), for a table's value column.
+
+    `KPI.display_value` reads as a phrase with the unit; the KPI table shows
+    the unit in a column of its own.
+    """
+    if kpi.value is None:
+        return ""
+    value = Decimal(kpi.value)
+    whole = value == value.to_integral_value()
+    number = f"{value:,.0f}" if whole else f"{value.normalize():,}"
+    return f"{kpi.get_qualifier_display()} {number}" if kpi.qualifier else number

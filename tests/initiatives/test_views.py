@@ -578,8 +578,11 @@ def test_country_list_counts_initiatives_directly_and_through_regions_once(
 
     assert counts == {"BE": 4, "NL": 1, "NO": 0}
     page = text(response)
-    assert "Belgium EU 4" in page
-    assert "Norway No 0" in page
+    # The list, grouped: EU member states, then the others, zeros included.
+    assert (
+        "EU member states Belgium 4 initiatives Netherlands 1 initiative "
+        "Other European countries Norway 0 initiatives"
+    ) in page
 
 
 def test_country_counts_agree_with_the_catalogue(client, belgium, flanders):
@@ -679,8 +682,8 @@ def test_organisation_page_groups_initiatives_by_role(client):
     response = client.get(csr.get_absolute_url())
 
     assert response.status_code == 200
-    assert "Lead / organiser Together for STEM" in text(response)
-    assert "Funder Code club" in text(response)
+    assert "Leads or organises Together for STEM" in text(response)
+    assert "Funds Code club" in text(response)
 
 
 def test_unknown_organisation_is_not_found(client):
@@ -726,7 +729,7 @@ def test_home_shows_totals_countries_levels_and_the_latest(
     assert [i.title for i in context["latest"]] == ["Third", "Second", "First"]
     page = text(response)
     assert "3 initiatives" in page
-    assert '<form class="browse-form" method="get" action="/initiatives/">' in (
+    assert '<form class="browse-form" method="get" action="/initiatives/"' in (
         response.content.decode()
     )
 
