@@ -51,7 +51,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_countries",
     "initiatives",
 ]
@@ -138,6 +142,49 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 # Kosovo is a potential EU candidate; ISO has not assigned it a code, so
 # django-countries leaves it out unless asked. XK is the code the EU uses.
 COUNTRIES_OVERRIDE = {"XK": "Kosovo"}
+
+# The open-data API (initiatives/api/): read-only JSON, throttled for anonymous
+# clients. API_THROTTLE_ANON is a DRF rate ("120/min", "2000/hour"); "off"
+# turns throttling off. Counts live in the cache: set up a shared cache when
+# several app servers run, or each counts on its own.
+_api_throttle_anon = os.environ.get("API_THROTTLE_ANON", "120/min").strip()
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["initiatives.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": None
+        if _api_throttle_anon.lower() in {"", "off", "none", "0"}
+        else _api_throttle_anon
+    },
+    "DEFAULT_PAGINATION_CLASS": "initiatives.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "initiatives.api.views.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "StemPortal API",
+    "DESCRIPTION": (
+        "Read-only open data of StemPortal, the catalogue of STEM education "
+        "initiatives in Europe. Published records only. `/api/initiatives/` "
+        "takes the same query parameters as the `/initiatives/` page."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc are served from the sidecar package: no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeKindEnum": "initiatives.models.Initiative.Kind",
+        "OrganisationKindEnum": "initiatives.models.Organisation.Kind",
+        "KPIKindEnum": "initiatives.models.KPI.Kind",
+    },
+}
 
 LOGGING = {
     "version": 1,
