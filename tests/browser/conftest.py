@@ -73,3 +73,69 @@ def page_without_js(browser):
     page = new_page(browser, javascript=False)
     yield page
     page.context.close()
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "screenshots: regenerates docs/screenshots/ (skipped unless SCREENSHOTS=1)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("SCREENSHOTS"):
+        return
+    skip = pytest.mark.skip(reason="set SCREENSHOTS=1 to regenerate docs/screenshots/")
+    for item in items:
+        if item.get_closest_marker("screenshots"):
+            item.add_marker(skip)
+
+
+# The pages the accessibility checks and the screenshots cover: (id, path).
+PAGES = [
+    ("home", "/"),
+    ("list-filtered", "/initiatives/?education_level=vet&country=be"),
+    ("countries", "/countries/"),
+    ("country-be", "/countries/be/"),
+    ("organisation", "/organisations/vdab/"),
+    ("initiative", "/initiatives/stem-agenda-2030/"),
+]
+
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(viewport=..., javascript=...)``: a page in a fresh context."""
+    pages = []
+
+    def open_(viewport=DESKTOP, javascript=True):
+        pages.append(new_page(browser, viewport=viewport, javascript=javascript))
+        return pages[-1]
+
+    yield open_
+    for page in pages:
+        page.context.close()
+
+
+# Enough extra published Belgian VET initiatives for the filtered country page
+# and list to need a second page, whatever the page size up to 30.
+EXTRA_VET_INITIATIVES = 30
+
+
+@pytest.fixture
+def vet_catalogue(live_catalogue):
+    """The shipped catalogue plus enough Belgian VET initiatives to paginate."""
+    from initiatives.models import Country, EducationLevel
+    from tests.factories import InitiativeFactory
+
+    belgium = Country.objects.get(code="BE")
+    vet = EducationLevel.objects.get(slug="vet")
+    for number in range(1, EXTRA_VET_INITIATIVES + 1):
+        InitiativeFactory(
+            title=f"Vocational STEM pathway {number:02d}",
+            slug=f"vocational-stem-pathway-{number:02d}",
+            countries=[belgium],
+            education_levels=[vet],
+        )
+    return live_catalogue
