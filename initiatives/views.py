@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -387,7 +387,12 @@ class OrganisationListView(ForgivingPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["search"] = self.get_search()
+        search = self.get_search()
+        # What pagination links keep: the search, cleaned.
+        query = QueryDict(mutable=True)
+        if search:
+            query["q"] = search
+        context.update({"search": search, "query": query})
         return context
 
 
