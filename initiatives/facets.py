@@ -1,4 +1,4 @@
-"""Counts of initiatives per country, education level and organisation.
+"""Counts of initiatives per country, vocabulary term, organisation, choice.
 
 Plain functions over an initiative queryset (the published catalogue, or a
 FilterSet's `qs`): each returns the terms annotated with `initiative_count`,
@@ -9,14 +9,30 @@ The rules are the same as the filters' (`in_countries`, `at_education_levels`),
 so a count always agrees with the list it links to.
 """
 
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Country,
     EducationLevel,
+    EuropeanPriority,
     Initiative,
     InitiativeOrganisation,
     Organisation,
+    TargetGroup,
+    ThematicCategory,
 )
 
 
@@ -69,3 +85,239 @@ def organisations_with_counts(initiatives):
     return Organisation.objects.annotate(
         initiative_count=_count(initiatives, Exists(roles))
     )
+
+
+# --- Facets of the catalogue ----------------------------------------------------
+#
+# For each filter of the catalogue, every option with how many results it would
+# give next to the *other* active filters: the counts of a facet are taken over
+# `InitiativeFilter.without(<its parameter>)`. Each count function runs one
+# grouped query, however many options there are.
+
+
+def _matching(initiatives):
+    """The primary keys of `initiatives`, as a subquery (no joins, no order)."""
+    return initiatives.order_by().values("pk")
+
+
+def choice_counts(initiatives, field_name):
+    """{value: count} of a choice field (kind, status) over `initiatives`."""
+    rows = (
+        Initiative.objects.filter(pk__in=_matching(initiatives))
+        .order_by()
+        .values(field_name)
+        .annotate(count=Count("pk"))
+    )
+    return {row[field_name]: row["count"] for row in rows}
+
+
+def term_counts(initiatives, relation):
+    """{term pk: count} for a two-level vocabulary (`relation` of Initiative).
+
+    A top-level term counts the initiatives tagged with it or with one of its
+    sub-terms, each once. One query: the sub-terms' counts grouped by term,
+    united with the top-level terms' counts grouped by "parent, else itself".
+    """
+    m2m = Initiative._meta.get_field(relation)
+    through = m2m.remote_field.through
+    initiative = m2m.m2m_field_name()
+    term = m2m.m2m_reverse_field_name()
+    tags = through.objects.filter(
+        **{f"{initiative}__in": _matching(initiatives)}
+    ).order_by()
+    sub_terms = (
+        tags.filter(**{f"{term}__parent__isnull": False})
+        .values(term_pk=F(term))
+        .annotate(count=Count(initiative, distinct=True))
+    )
+    top_terms = tags.values(term_pk=Coalesce(f"{term}__parent", term)).annotate(
+        count=Count(initiative, distinct=True)
+    )
+    return {
+        row["term_pk"]: row["count"] for row in sub_terms.union(top_terms, all=True)
+    }
+
+
+def organisation_counts(initiatives):
+    """{organisation pk: count} of `initiatives` it has any role in."""
+    rows = (
+        InitiativeOrganisation.objects.filter(initiative__in=_matching(initiatives))
+        .order_by()
+        .values("organisation")
+        .annotate(count=Count("initiative", distinct=True))
+    )
+    return {row["organisation"]: row["count"] for row in rows}
+
+
+def country_counts(initiatives):
+    """Every country annotated with `initiative_count` (regions included).
+
+    An initiative can reach a country along two paths (directly, through a
+    region), so this is `countries_with_counts` over the matching keys: one
+    query, a counting subquery per country.
+    """
+    return countries_with_counts(
+        Initiative.objects.filter(pk__in=_matching(initiatives))
+    )
+
+
+@dataclass
+class FacetOption:
+    """One checkbox of a facet: its value in the URL, label and count."""
+
+    value: str
+    label: str
+    count: int = 0
+    selected: bool = False
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class Facet:
+    """A filter of the catalogue with its options (two levels at most)."""
+
+    name: str
+    label: str
+    options: list
+    hint: str = ""
+
+    @property
+    def selected_count(self):
+        return sum(
+            option.selected + sum(child.selected for child in option.children)
+            for option in self.options
+        )
+
+    def labels(self):
+        """{value: label} of every option, for the chips."""
+        labels = {}
+        for option in self.options:
+            labels[option.value] = option.label
+            for child in option.children:
+                labels[child.value] = child.label
+        return labels
+
+
+def vocabulary_facet(name, label, terms, counts, selected, hint=""):
+    """Top-level terms with their sub-terms indented under them."""
+    options = {
+        term.pk: FacetOption(
+            term.slug, term.name, counts.get(term.pk, 0), term.slug in selected
+        )
+        for term in terms
+    }
+    for term in terms:
+        if term.parent_id in options:
+            options[term.parent_id].children.append(options[term.pk])
+    top = [options[term.pk] for term in terms if term.parent_id is None]
+    return Facet(name, label, top, hint)
+
+
+VOCABULARY_FACETS = [
+    # parameter, relation, model, label, hint
+    (
+        "education_level",
+        "education_levels",
+        EducationLevel,
+        _("Education level"),
+        _("A broad level also finds the levels listed under it."),
+    ),
+    (
+        "target_group",
+        "target_groups",
+        TargetGroup,
+        _("Target group"),
+        _("A group also finds the groups listed under it."),
+    ),
+    (
+        "theme",
+        "themes",
+        ThematicCategory,
+        _("Theme"),
+        _("A category also finds its sub-categories."),
+    ),
+    (
+        "priority",
+        "priorities",
+        EuropeanPriority,
+        _("European priority"),
+        _("A framework also finds its priorities."),
+    ),
+]
+
+
+def catalogue_facets(filterset, with_country=True):
+    """The catalogue's facets for a bound `InitiativeFilter`, in display order.
+
+    Options with no result are kept in the fixed lists (vocabularies, kinds,
+    statuses: shown, greyed) and dropped from the long ones (countries,
+    organisations) unless selected. A selected option is always shown.
+    """
+    facets = []
+    if with_country:
+        chosen = {code.upper() for code in filterset.selected("country")}
+        facets.append(
+            Facet(
+                "country",
+                _("Country"),
+                [
+                    FacetOption(
+                        country.code.lower(),
+                        country.name,
+                        country.initiative_count,
+                        country.code in chosen,
+                    )
+                    for country in country_counts(filterset.without("country"))
+                    if country.initiative_count or country.code in chosen
+                ],
+            )
+        )
+    for name, relation, model, label, hint in VOCABULARY_FACETS:
+        counts = term_counts(filterset.without(name), relation)
+        facets.append(
+            vocabulary_facet(
+                name,
+                label,
+                list(model.objects.all()),
+                counts,
+                set(filterset.selected(name)),
+                hint,
+            )
+        )
+    for name, choices in (
+        ("kind", Initiative.Kind.choices),
+        ("status", Initiative.Status.choices),
+    ):
+        counts = choice_counts(filterset.without(name), name)
+        chosen = set(filterset.selected(name))
+        facets.append(
+            Facet(
+                name,
+                filterset.filters[name].label,
+                [
+                    FacetOption(value, label, counts.get(value, 0), value in chosen)
+                    for value, label in choices
+                ],
+            )
+        )
+    counts = organisation_counts(filterset.without("organisation"))
+    chosen = set(filterset.selected("organisation"))
+    organisations = Organisation.objects.filter(
+        Q(pk__in=[pk for pk, count in counts.items() if count]) | Q(slug__in=chosen)
+    ).only("name", "slug", "acronym")
+    facets.append(
+        Facet(
+            "organisation",
+            _("Organisation"),
+            [
+                FacetOption(
+                    organisation.slug,
+                    str(organisation),
+                    counts.get(organisation.pk, 0),
+                    organisation.slug in chosen,
+                )
+                for organisation in organisations
+            ],
+        )
+    )
+    return facets

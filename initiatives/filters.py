@@ -16,10 +16,19 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 
-from .models import Country, EducationLevel, Initiative
+from .models import (
+    Country,
+    EducationLevel,
+    EuropeanPriority,
+    Initiative,
+    Organisation,
+    TargetGroup,
+    ThematicCategory,
+)
 
 
 @dataclass(frozen=True)
@@ -53,26 +62,53 @@ class SortFilter(django_filters.OrderingFilter):
     Every order ends with a tie-breaker so that pagination never shows an
     initiative twice or skips one. Initiatives without a start year go last
     on every database (PostgreSQL would put NULLs first when descending).
+
+    The filter itself only validates the choice: `InitiativeFilter` sorts
+    last, since the default (and `relevance`) depends on whether there is a
+    text search.
     """
 
     orderings = {
+        "relevance": [F("search_rank").desc(), "title", "pk"],
         "title": ["title", "pk"],
         "-year_start": [F("year_start").desc(nulls_last=True), "title", "pk"],
         "-updated": ["-updated", "pk"],
     }
 
     def filter(self, qs, value):
-        if not value:
-            return qs
-        ordering = []
-        for param in value:
-            for expression in self.orderings.get(param, []):
-                if expression not in ordering:
-                    ordering.append(expression)
-        return qs.order_by(*ordering) if ordering else qs
+        return qs
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Text search; a query longer than `max_length` is cut, with a notice."""
+
+    max_length = 200
+
+    def filter(self, qs, value):
+        return qs.search(value) if value else qs
+
+
+class YearFilter(django_filters.Filter):
+    """A year, bounded so that no crafted number reaches the database."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1000)
+        kwargs.setdefault("max_value", 9999)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": _("“%(value)s” is not a year."),
+                "min_value": _("“%(value)s” is not a year."),
+                "max_value": _("“%(value)s” is not a year."),
+            },
+        )
+        super().__init__(*args, **kwargs)
 
 
 class InitiativeFilter(django_filters.FilterSet):
+    q = SearchFilter(label=_("Search"))
     country = CountryFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
@@ -87,15 +123,72 @@ class InitiativeFilter(django_filters.FilterSet):
         label=_("Education level"),
         queryset=EducationLevel.objects.all(),
         to_field_name="slug",
-        method="filter_education_level",
+        method="filter_terms",
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "invalid_choice": _("“%(value)s” is not an education level we know.")
         },
     )
+    target_group = django_filters.ModelMultipleChoiceFilter(
+        label=_("Target group"),
+        queryset=TargetGroup.objects.all(),
+        to_field_name="slug",
+        method="filter_terms",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a target group we know.")
+        },
+    )
+    theme = django_filters.ModelMultipleChoiceFilter(
+        label=_("Theme"),
+        queryset=ThematicCategory.objects.all(),
+        to_field_name="slug",
+        method="filter_terms",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a theme we know.")},
+    )
+    priority = django_filters.ModelMultipleChoiceFilter(
+        label=_("European priority"),
+        queryset=EuropeanPriority.objects.all(),
+        to_field_name="slug",
+        method="filter_terms",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a European priority we know.")
+        },
+    )
+    kind = django_filters.MultipleChoiceFilter(
+        label=_("Kind"),
+        choices=Initiative.Kind.choices,
+        method="filter_choices",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not a kind of initiative we know.")
+        },
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        choices=Initiative.Status.choices,
+        method="filter_choices",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a status we know.")},
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Organisation"),
+        queryset=Organisation.objects.all(),
+        to_field_name="slug",
+        method="filter_organisation",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": _("“%(value)s” is not an organisation we know.")
+        },
+    )
+    year_from = YearFilter(label=_("From year"), method="filter_year_from")
+    year_to = YearFilter(label=_("To year"), method="filter_year_to")
     sort = SortFilter(
         label=_("Sort by"),
         choices=[
+            ("relevance", _("Relevance")),
             ("title", _("Title (A–Z)")),
             ("-year_start", _("Start year (newest first)")),
             ("-updated", _("Recently updated")),
@@ -106,6 +199,14 @@ class InitiativeFilter(django_filters.FilterSet):
         },
     )
 
+    # Vocabulary parameters and the relation each filters on.
+    TERM_RELATIONS = {
+        "education_level": "education_levels",
+        "target_group": "target_groups",
+        "theme": "themes",
+        "priority": "priorities",
+    }
+
     # Values a repeatable parameter may take at once. Far more than any real
     # query; it bounds the lookups a crafted URL full of wrong values costs.
     max_values = 100
@@ -115,24 +216,87 @@ class InitiativeFilter(django_filters.FilterSet):
         fields = []
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        # Always bound, so that an empty query is sorted like any other.
+        data = QueryDict() if data is None else data
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self.rejected = []
-        if self.is_bound:
-            self.data, self.rejected = self.set_aside_values_not_understood(self.data)
+        self.data, self.rejected = self.set_aside_values_not_understood(self.data)
 
     # --- Filters -------------------------------------------------------------
 
     # A method filter gets the field's cleaned value even when nothing was
-    # chosen (an empty queryset). The form has already evaluated it, so the
-    # emptiness test costs no query.
+    # chosen (an empty queryset or list). The form has already evaluated
+    # querysets, so the emptiness test costs no query.
 
     def filter_country(self, queryset, name, countries):
         """Initiatives linked to the country directly or through a region."""
         return queryset.in_countries(countries) if countries else queryset
 
-    def filter_education_level(self, queryset, name, levels):
-        """A broad level ("Secondary education") also finds its sub-levels."""
-        return queryset.at_education_levels(levels) if levels else queryset
+    def filter_terms(self, queryset, name, terms):
+        """A parent term (a broad level, a category, a framework, a group of
+        target groups) also finds the terms under it."""
+        if not terms:
+            return queryset
+        return queryset.tagged_with(self.TERM_RELATIONS[name], terms)
+
+    def filter_choices(self, queryset, name, values):
+        return queryset.filter(**{f"{name}__in": values}) if values else queryset
+
+    def filter_organisation(self, queryset, name, organisations):
+        """Initiatives in which the organisation has any role."""
+        return queryset.with_organisations(organisations) if organisations else queryset
+
+    def filter_year_from(self, queryset, name, year):
+        return queryset if year is None else queryset.active_from(year)
+
+    def filter_year_to(self, queryset, name, year):
+        return queryset if year is None else queryset.active_until(year)
+
+    def filter_queryset(self, queryset):
+        return self.order(self.apply_filters(queryset))
+
+    def apply_filters(self, queryset, exclude=()):
+        """`queryset` narrowed by every parameter but those in `exclude`."""
+        for name, value in self.form.cleaned_data.items():
+            if name == "sort" or name in exclude:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def order(self, queryset):
+        return queryset.order_by(*SortFilter.orderings[self.sort_order])
+
+    @property
+    def cleaned_data(self):
+        """The understood values (the form reports the others as errors)."""
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def is_searching(self):
+        return bool(self.cleaned_data.get("q"))
+
+    @property
+    def sort_order(self):
+        """The order in use: the one asked for, else relevance when searching.
+
+        Relevance without a search has nothing to rank, so it sorts by title.
+        """
+        chosen = self.cleaned_data.get("sort")
+        order = chosen[0] if chosen else ""
+        if order not in SortFilter.orderings:
+            order = "relevance" if self.is_searching else "title"
+        if order == "relevance" and not self.is_searching:
+            order = "title"
+        return order
+
+    def without(self, *names):
+        """The filtered queryset without the parameters `names`, unsorted.
+
+        Facets count over it: how many results a choice of a parameter would
+        give next to the other filters.
+        """
+        self.form.is_valid()
+        return self.apply_filters(self.queryset.all(), exclude=names).order_by()
 
     # --- Values that are not understood --------------------------------------
 
@@ -176,6 +340,15 @@ class InitiativeFilter(django_filters.FilterSet):
                 understood.setlist(key, values)
             else:
                 value = field.widget.value_from_datadict(data, {}, key)
+                limit = getattr(filter_, "max_length", None)
+                if limit and isinstance(value, str) and len(value) > limit:
+                    value = value[:limit]
+                    understood[key] = value
+                    message = _(
+                        "“%(parameter)s” is long, so only its first %(max)d "
+                        "characters are used."
+                    ) % {"parameter": key, "max": limit}
+                    rejected.append(Rejected(key, "", message))
                 try:
                     field.clean(value)
                 except ValidationError as error:

@@ -29,10 +29,7 @@ class InitiativeQuerySet(models.QuerySet):
         "Secondary education" finds lower and upper secondary initiatives too.
         A subquery keeps every initiative once.
         """
-        matching = self.model.objects.filter(
-            Q(education_levels__in=levels) | Q(education_levels__parent__in=levels)
-        ).values("pk")
-        return self.filter(pk__in=matching)
+        return self.tagged_with("education_levels", levels)
 
     def strategies(self):
         """National and regional policies, strategies and legislation.
@@ -46,6 +43,64 @@ class InitiativeQuerySet(models.QuerySet):
     def european(self):
         """EU-wide initiatives: not tied to one country, they serve all of them."""
         return self.filter(scope="european")
+
+    def tagged_with(self, relation, terms):
+        """Initiatives tagged with any of `terms` or with a sub-term of one.
+
+        `relation` names a two-level vocabulary (``"themes"``, ``"priorities"``,
+        ``"target_groups"``, ``"education_levels"``): a Cedefop category finds
+        its sub-categories, a framework its priorities, a group its members.
+        A subquery keeps every initiative once.
+        """
+        matching = self.model.objects.filter(
+            Q(**{f"{relation}__in": terms}) | Q(**{f"{relation}__parent__in": terms})
+        ).values("pk")
+        return self.filter(pk__in=matching)
+
+    def with_organisations(self, organisations):
+        """Initiatives in which any of these organisations has any role."""
+        from .models import InitiativeOrganisation
+
+        matching = InitiativeOrganisation.objects.filter(
+            organisation__in=organisations
+        ).values("initiative")
+        return self.filter(pk__in=matching)
+
+    def active_from(self, year):
+        """Initiatives whose period reaches `year` or later.
+
+        A missing end year means the initiative runs on (or its end is not
+        known), except for publications: a publication is its year. An
+        initiative without any year is left out.
+        """
+        return self.filter(
+            Q(year_end__gte=year)
+            | Q(year_end__isnull=True, year_start__gte=year)
+            | (
+                Q(year_end__isnull=True, year_start__isnull=False)
+                & ~Q(kind="publication")
+            )
+        )
+
+    def active_until(self, year):
+        """Initiatives whose period starts in `year` or earlier.
+
+        With a missing start year the end year is the only year known, so it
+        stands for the period. An initiative without any year is left out.
+        """
+        return self.filter(
+            Q(year_start__lte=year) | Q(year_start__isnull=True, year_end__lte=year)
+        )
+
+    def search(self, text):
+        """Initiatives matching a text search, annotated with `search_rank`.
+
+        Full-text search on PostgreSQL, a word-by-word substring search
+        elsewhere; see search.py.
+        """
+        from .search import search_initiatives
+
+        return search_initiatives(self, text)
 
     def newest_first(self):
         """The most recently added first: the home page's "latest"."""

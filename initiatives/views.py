@@ -12,12 +12,14 @@ from django.db.models import F, Q
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from .facets import (
+    catalogue_facets,
     countries_with_counts,
     education_levels_with_counts,
     organisations_with_counts,
@@ -25,7 +27,6 @@ from .facets import (
 from .filters import InitiativeFilter
 from .models import (
     Country,
-    EducationLevel,
     Funding,
     Initiative,
     InitiativeOrganisation,
@@ -166,63 +167,119 @@ class ForgivingPaginationMixin:
 # --- The catalogue -------------------------------------------------------------
 
 
+@dataclass
+class Chip:
+    """An active filter value, with a link to the same query without it."""
+
+    name: str
+    value: str
+    url: str
+
+
+# Parameters that are not facets but still narrow the list, and their chip.
+OTHER_FILTER_NAMES = {
+    "q": _lazy("Search"),
+    "year_from": _lazy("From"),
+    "year_to": _lazy("Until"),
+}
+
+
+def filter_chips(path, query, facets):
+    """One chip per value of `query` that filters, each removing only itself."""
+    labels = {facet.name: (facet.label, facet.labels()) for facet in facets}
+    chips = []
+    for key in query:
+        for value in query.getlist(key):
+            if key in labels:
+                name, values = labels[key]
+                label = values.get(value) or values.get(value.lower()) or value
+            elif key in OTHER_FILTER_NAMES:
+                name, label = OTHER_FILTER_NAMES[key], value
+            else:
+                continue
+            rest = query.copy()
+            rest.setlist(key, [other for other in rest.getlist(key) if other != value])
+            rest.pop("page", None)
+            encoded = rest.urlencode()
+            chips.append(Chip(name, label, f"{path}?{encoded}" if encoded else path))
+    return chips
+
+
 class InitiativeListView(ForgivingPaginationMixin, FilterView):
-    """The catalogue: published initiatives narrowed by `InitiativeFilter`."""
+    """The catalogue: published initiatives narrowed by `InitiativeFilter`.
+
+    Asked with the ``X-Fragment: catalogue`` header (by static/js/catalogue.js)
+    it answers with the facets and the results only, which the script swaps
+    into the page.
+    """
 
     filterset_class = InitiativeFilter
     paginate_by = 20
     template_name = "initiatives/initiative_list.html"
+    fragment_template_name = "initiatives/includes/catalogue_fragment.html"
     # Values that are not understood are reported and set aside; the rest of
     # the query still applies (see InitiativeFilter).
     strict = False
     show_country_filter = True
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The same URL answers with a page or a fragment: caches must tell.
+        patch_vary_headers(response, ["X-Fragment"])
+        return response
+
+    def is_fragment_request(self):
+        return self.request.headers.get("X-Fragment") == "catalogue"
+
+    def get_template_names(self):
+        if self.is_fragment_request():
+            return [self.fragment_template_name]
+        return super().get_template_names()
+
     def get_queryset(self):
         return Initiative.objects.published().for_listing()
 
     def get_filter_query(self):
-        """The understood query, which pagination and sort links keep."""
-        return self.filterset.data.copy()
+        """The understood query without empty values and the page number.
 
-    def get_filter_options(self):
-        """Checkboxes for countries that have initiatives and for every level."""
-        published = Initiative.objects.published()
-        chosen_levels = set(self.filterset.selected("education_level"))
-        level_options = [
-            Option(
-                group.heading.slug,
-                group.heading.name,
-                group.heading.slug in chosen_levels,
-                [
-                    Option(level.slug, level.name, level.slug in chosen_levels)
-                    for level in group.items
-                ],
-            )
-            for group in term_tree(list(EducationLevel.objects.all()))
-        ]
-        chosen_sort = self.filterset.selected("sort")
-        sort_options = [
-            Option(value, label, [value] == chosen_sort)
+        Pagination, sort and chip links keep it.
+        """
+        query = self.filterset.data.copy()
+        query.pop(self.page_kwarg, None)
+        for key in list(query):
+            values = [value for value in query.getlist(key) if value.strip()]
+            if values:
+                query.setlist(key, values)
+            else:
+                del query[key]
+        return query
+
+    def get_sort_options(self):
+        order = self.filterset.sort_order
+        return [
+            Option(value, label, value == order)
             for value, label in self.filterset.filters["sort"].extra["choices"]
+            if value != "relevance" or self.filterset.is_searching
         ]
-        options = {"level_options": level_options, "sort_options": sort_options}
-        if self.show_country_filter:
-            chosen = {code.upper() for code in self.filterset.selected("country")}
-            countries = countries_with_counts(published).filter(
-                Q(initiative_count__gt=0) | Q(code__in=chosen)
-            )
-            options["country_options"] = [
-                Option(country.code.lower(), country.name, country.code in chosen)
-                for country in countries
-            ]
-        return options
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.get_filter_options())
-        context["query"] = self.get_filter_query()
-        context["is_filtered"] = any(
-            self.filterset.selected(name) for name in ("country", "education_level")
+        facets = catalogue_facets(self.filterset, with_country=self.show_country_filter)
+        query = self.get_filter_query()
+        chips = filter_chips(self.request.path, query, facets)
+        cleaned = self.filterset.cleaned_data
+        context.update(
+            {
+                "facets": facets,
+                "query": query,
+                "chips": chips,
+                "is_filtered": bool(chips),
+                "selected_count": sum(facet.selected_count for facet in facets),
+                "sort_options": self.get_sort_options(),
+                "search": cleaned.get("q") or "",
+                "year_from": cleaned.get("year_from"),
+                "year_to": cleaned.get("year_to"),
+            }
         )
         return context
 
@@ -353,7 +410,6 @@ class CountryDetailView(InitiativeListView):
             .order_by(F("year_start").desc(nulls_last=True), "title")
         )
         context["european_initiatives"] = published.european().for_listing()
-        context["is_filtered"] = bool(self.filterset.selected("education_level"))
         return context
 
 
