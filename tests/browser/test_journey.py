@@ -97,13 +97,8 @@ def walk_the_journey(page, base_url, javascript):
     # Home: Belgium on the map of Europe.
     page.goto(base_url + "/")
     belgium = page.locator("svg").get_by_role("link", name=re.compile(r"^Belgium\b"))
-    if belgium.count() == 0:  # TODO(dev only): the map is not on the home page yet
-        belgium = page.get_by_role("link", name=re.compile(r"^Belgium\b")).first
-    else:
-        expect(belgium).to_have_count(1)
-        expect(belgium).to_have_accessible_name(
-            re.compile(r"^Belgium: \d+ initiatives?$")
-        )
+    expect(belgium).to_have_count(1)
+    expect(belgium).to_have_accessible_name(re.compile(r"^Belgium: \d+ initiatives?$"))
     belgium.click()
 
     # The country page.
@@ -177,3 +172,31 @@ def test_journey_with_javascript(vet_catalogue, page):
 
 def test_journey_without_javascript(vet_catalogue, page_without_js):
     walk_the_journey(page_without_js, vet_catalogue.url, javascript=False)
+
+
+def test_catalogue_filters_update_in_place_with_javascript(live_catalogue, page):
+    """On /initiatives/, ticking a filter updates the results without a reload;
+    the address bar follows, and Back returns to the previous state."""
+    page.goto(live_catalogue.url + "/initiatives/")
+    expect(results(page)).to_have_accessible_name(RESULTS)
+    everything = page.get_by_role("heading", name=RESULTS).first.inner_text().strip()
+    page.evaluate("() => { window.journeyMarker = 'no reload' }")
+
+    vet = page.get_by_role("checkbox", name=VET_LABEL, include_hidden=True)
+    reveal(vet)
+    vet.check()
+    page.wait_for_url(FILTERED)
+    assert page.evaluate("() => window.journeyMarker") == "no reload"
+    expect(results(page)).to_have_accessible_name(re.compile(r"^\s*1 initiative\b"))
+    expect(result_link(page, STEM_AGENDA)).to_be_visible()
+    expect(result_link(page, "Kiezen voor STEM")).to_have_count(0)
+    # Screen readers hear the new count.
+    expect(page.get_by_role("status").filter(has_text="1 initiative")).to_have_count(1)
+
+    page.go_back()
+    page.wait_for_url(lambda url: "education_level" not in url)
+    expect(results(page)).to_have_accessible_name(everything)
+    expect(
+        page.get_by_role("checkbox", name=VET_LABEL, include_hidden=True)
+    ).not_to_be_checked()
+    assert page.evaluate("() => window.journeyMarker") == "no reload"
