@@ -447,7 +447,7 @@ def test_initiative_key_facts_are_a_description_list(client, strategy):
     markup = response.content.decode()
     aside = re.search(r'<aside class="key-facts".*?</aside>', markup, re.S).group(0)
     facts = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", aside)).split())
-    assert "<dl>" in aside
+    assert '<dl class="facts">' in aside
     assert facts == (
         "Key facts Kind Policy / strategy / action plan Geographic scope Regional "
         "Countries Belgium Regions Flanders ( Belgium ) Years 2021–2030 "
