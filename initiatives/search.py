@@ -27,6 +27,7 @@ import re
 from django.db import connection
 from django.db.models import (
     Case,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -101,7 +102,7 @@ def _full_text_search(queryset, text):
     return (
         queryset.annotate(search_document=document)
         .filter(search_document=query)
-        .annotate(search_rank=SearchRank("search_document", query))
+        .annotate(search_rank=SearchRank(F("search_document"), query))
     )
 
 
