@@ -1,0 +1,113 @@
+"""Property: no query string makes the catalogue or a country page fail."""
+
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.factories import (
+    CountryFactory,
+    EducationLevelFactory,
+    InitiativeFactory,
+    InitiativeOrganisationFactory,
+    OrganisationFactory,
+    RegionFactory,
+    ThematicCategoryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+PARAMETERS = [
+    "q",
+    "country",
+    "education_level",
+    "target_group",
+    "theme",
+    "priority",
+    "kind",
+    "status",
+    "organisation",
+    "year_from",
+    "year_to",
+    "sort",
+    "page",
+]
+
+keys = st.one_of(
+    st.sampled_from(PARAMETERS),
+    st.sampled_from(["", "x", "csrfmiddlewaretoken", "format", "q[]", "page "]),
+    st.text(max_size=12),
+)
+values = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            "be",
+            "BE",
+            "zz",
+            "secondary",
+            "governance",
+            "programme",
+            "ongoing",
+            "vario",
+            "2020",
+            "-1",
+            "0",
+            "9999",
+            "99999999999999999999",
+            "abc",
+            "relevance",
+            "-year_start",
+            "last",
+            "\x00",
+            "a\x00b",
+            "' OR 1=1 --",
+            '"',
+            "&|!():*",
+            "ß漢字🙂",
+        ]
+    ),
+    st.text(max_size=40),
+    st.text(min_size=150, max_size=600),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+)
+query_strings = st.one_of(
+    st.lists(st.tuples(keys, values), max_size=8).map(
+        lambda pairs: "&".join(
+            f"{quote(key, safe='')}={quote(value, safe='')}" for key, value in pairs
+        )
+    ),
+    # Raw text, including broken percent-encoding ("%zz", "%C3", "%00").
+    st.text(alphabet=st.sampled_from("abq=&%0Cz3+;ßé"), max_size=60),
+)
+
+
+@pytest.fixture
+def catalogue():
+    belgium = CountryFactory(code="BE", name="Belgium", slug="belgium")
+    secondary = EducationLevelFactory(slug="secondary", name="Secondary")
+    governance = ThematicCategoryFactory(slug="governance", name="Governance")
+    vario = OrganisationFactory(slug="vario", name="VARIO", country=belgium)
+    for n in range(3):
+        initiative = InitiativeFactory(
+            countries=[belgium],
+            regions=[RegionFactory(country=belgium)],
+            education_levels=[secondary],
+            themes=[governance],
+            year_start=2018 + n,
+        )
+        InitiativeOrganisationFactory(initiative=initiative, organisation=vario)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=query_strings, path=st.sampled_from(["/initiatives/", "/countries/be/"]))
+def test_no_query_string_causes_a_server_error(client, catalogue, path, query):
+    response = client.get(f"{path}?{query}")
+
+    assert response.status_code < 500, (path, query)
+    assert response.status_code in (200, 301), (path, query)
