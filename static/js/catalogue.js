@@ -24,9 +24,14 @@
   form.parentNode.appendChild(status);
 
   function urlFromForm() {
+    // The first sort option is the default (relevance when searching, else
+    // title): leaving it out lets a new search sort by relevance.
+    var sort = document.getElementById("sort");
+    var defaultSort = sort && sort.options.length ? sort.options[0].value : "";
     var params = new URLSearchParams();
     new FormData(form).forEach(function (value, key) {
-      if (String(value).trim() !== "") params.append(key, value);
+      if (String(value).trim() === "" || (key === "sort" && value === defaultSort)) return;
+      params.append(key, value);
     });
     var query = params.toString();
     return form.action.split("?")[0] + (query ? "?" + query : "");
