@@ -53,6 +53,16 @@ QUERIES = [
     "sort=-year_start&page=2",
     "country=be&education_level=secondary&sort=-year_start&page=1",
     "page=last",
+    # The parameters the catalogue learnt later: the API and exports follow.
+    "q=agenda",
+    "q=initiative&sort=relevance",
+    "target_group=educators",
+    "theme=governance&country=be",
+    "priority=osnabrueck",
+    "kind=policy&kind=programme&sort=-year_start",
+    "status=ongoing",
+    "organisation=vario",
+    "year_from=2012&year_to=2014",
 ]
 
 

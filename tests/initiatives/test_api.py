@@ -115,6 +115,8 @@ def test_list_rows_carry_codes_slugs_and_links(client, catalogue_data):
         ("education_level=nonsense", "education_level", "nonsense"),
         ("sort=price", "sort", "price"),
         ("country=be&education_level=x%00y", "education_level", "x\x00y"),
+        ("year_from=soon", "year_from", "soon"),
+        ("kind=poem&kind=policy", "kind", "poem"),
         ("page=abc", "page", "abc"),
         ("page=0", "page", "0"),
     ],

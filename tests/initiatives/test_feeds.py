@@ -84,6 +84,8 @@ def test_feed_keeps_to_its_length(client, catalogue_data):
         "country=nl&country=lu",
         "education_level=secondary",
         "country=be&education_level=higher",
+        "q=agenda",
+        "kind=policy&status=ongoing",
         # An order or a page of the HTML list changes nothing: newest first.
         "country=be&sort=title&page=2",
     ],
