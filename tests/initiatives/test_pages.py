@@ -768,3 +768,14 @@ def test_query_counts_are_pinned_and_do_not_grow(client, grow):
 
     assert few == many
     assert few == EXPECTED_QUERIES
+
+
+def test_not_found_page_offers_a_search_and_the_ways_in(client):
+    response = client.get("/initiatives/no-such-initiative/")
+    markup = response.content.decode()
+
+    assert response.status_code == 404
+    assert '<form class="search-form" method="get" action="/initiatives/"' in markup
+    assert '<label for="not-found-search">Search initiatives</label>' in markup
+    for url in (COUNTRIES, ORGANISATIONS, HOME):
+        assert f'href="{url}"' in markup
