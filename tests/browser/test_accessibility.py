@@ -122,4 +122,4 @@ def test_skip_link_moves_focus_to_main(live_catalogue, page):
     """
     page.goto(live_catalogue.url + "/")
     tab_to_the_skip_link_and_follow_it(page)
-    expect(page.get_by_role("main")).to_be_focused()
+    expect(page.get_by_role("main")).to_be_focused(timeout=1_000)
