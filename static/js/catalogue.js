@@ -106,7 +106,10 @@
     });
   });
 
-  window.addEventListener("popstate", function () {
-    load(location.href, false);
+  // Mark this entry, so that going back to it reloads the results, while
+  // following an in-page link (the skip link) does not.
+  window.history.replaceState({ catalogue: true }, "");
+  window.addEventListener("popstate", function (event) {
+    if (event.state && event.state.catalogue) load(location.href, false);
   });
 })();

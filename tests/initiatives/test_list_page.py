@@ -286,7 +286,10 @@ def test_the_script_gets_facets_and_results_only(client, belgium):
     assert response.status_code == 200
     assert "X-Fragment" in response["Vary"]
     assert "<html" not in markup and "<h1" not in markup
-    assert '<div id="catalogue-facets" data-selected-count="1 selected">' in markup
+    assert (
+        '<div id="catalogue-facets" class="filter-panel__body" '
+        'data-selected-count="1 selected">'
+    ) in markup
     assert '<section class="results" id="catalogue-results"' in markup
     assert "Belgian" in markup
     assert "Remove filter:" in markup
