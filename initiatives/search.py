@@ -44,18 +44,25 @@ SEARCH_CONFIG = "english"
 MAX_WORDS = 16
 
 WORD = re.compile(r"[^\s\"]+")
+WORD_CHARACTER = re.compile(r"\w")
 
 
 def search_words(text):
-    """The words of a query, as the SQLite search reads them (``-`` dropped)."""
+    """The words of a query, as the SQLite search reads them.
+
+    A leading ``-`` (PostgreSQL's "not") is dropped: the word must then
+    occur, which finds too much rather than too little.
+    """
     words = [word.lstrip("-") for word in WORD.findall(text)]
-    return [word for word in words if word][:MAX_WORDS]
+    # Punctuation on its own ("&", "|") is no word, as on PostgreSQL.
+    return [word for word in words if WORD_CHARACTER.search(word)][:MAX_WORDS]
 
 
 def search_initiatives(queryset, text):
     """`queryset` narrowed to initiatives matching `text`, with `search_rank`."""
     text = text.strip()
-    if not text:
+    if not WORD_CHARACTER.search(text):
+        # Only punctuation ("-", '"'): nothing to look for, on either database.
         return queryset.annotate(search_rank=Value(0, output_field=IntegerField()))
     if connection.vendor == "postgresql":
         return _full_text_search(queryset, text)

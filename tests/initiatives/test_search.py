@@ -81,6 +81,11 @@ def test_every_word_must_match_somewhere(catalogue):
     assert found("stem careers mathematics") == []
 
 
+def test_a_search_without_any_word_filters_nothing(catalogue):
+    assert len(found('- " &|!')) == 3
+    assert sorted(found("careers & | !")) == ["Together for STEM"]
+
+
 def test_search_does_not_reach_drafts(catalogue):
     assert "Draft about robotics" not in found("robotics")
 
