@@ -2,7 +2,12 @@
 
 Parameters carry codes and slugs (``?country=be&education_level=secondary``).
 Repeating a parameter selects several values (OR); different parameters narrow
-each other (AND).
+each other (AND). The parameters are DESIGN.md's URL contract: `q` (text
+search, see search.py), `country`, the vocabularies `education_level`,
+`target_group`, `theme` and `priority` (a parent term also finds its
+sub-terms), `kind`, `status`, `organisation` (any role), `year_from` and
+`year_to` (the initiative's years overlap them; see
+`InitiativeQuerySet.active_from`), and `sort`.
 
 A value that is not understood never empties the page and never hides the
 rest of the query: `InitiativeFilter` checks every value on its own, sets the
