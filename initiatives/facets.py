@@ -264,7 +264,8 @@ def catalogue_facets(filterset, with_country=True):
                     FacetOption(
                         country.code.lower(),
                         country.name,
-                        country.initiative_count,
+                        # None when the search matched nothing at all.
+                        country.initiative_count or 0,
                         country.code in chosen,
                     )
                     for country in country_counts(filterset.without("country"))

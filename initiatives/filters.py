@@ -259,13 +259,41 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         return self.order(self.apply_filters(queryset))
 
-    def apply_filters(self, queryset, exclude=()):
-        """`queryset` narrowed by every parameter but those in `exclude`."""
+    def apply_filters(self, queryset, exclude=(), for_counting=False):
+        """`queryset` narrowed by every parameter but those in `exclude`.
+
+        `for_counting`: the text search is applied through the keys it
+        matched (see `search_keys`), computed once, rather than searching
+        again in every facet's query.
+        """
         for name, value in self.form.cleaned_data.items():
             if name == "sort" or name in exclude:
                 continue
+            if name == "q" and value and for_counting:
+                keys = self.search_keys(value)
+                if keys is not None:
+                    queryset = queryset.filter(pk__in=keys)
+                    continue
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    # Up to this many matches, facets reuse the search's keys as a list.
+    max_search_keys = 5000
+
+    def search_keys(self, text):
+        """The keys of every initiative the text search finds (one query).
+
+        None when there are more than `max_search_keys`: the facets then
+        search again, in a subquery, rather than send a huge list.
+        """
+        if not hasattr(self, "_search_keys"):
+            keys = list(
+                self.queryset.model.objects.search(text)
+                .order_by()
+                .values_list("pk", flat=True)[: self.max_search_keys + 1]
+            )
+            self._search_keys = keys if len(keys) <= self.max_search_keys else None
+        return self._search_keys
 
     def order(self, queryset):
         return queryset.order_by(*SortFilter.orderings[self.sort_order])
@@ -301,7 +329,9 @@ class InitiativeFilter(django_filters.FilterSet):
         give next to the other filters.
         """
         self.form.is_valid()
-        return self.apply_filters(self.queryset.all(), exclude=names).order_by()
+        return self.apply_filters(
+            self.queryset.all(), exclude=names, for_counting=True
+        ).order_by()
 
     # --- Values that are not understood --------------------------------------
 

@@ -229,6 +229,17 @@ def test_every_facet_costs_a_fixed_number_of_queries(catalogue):
     with CaptureQueriesContext(connection) as queries:
         catalogue_facets(filterset)
 
-    # country 1; four vocabularies, terms and counts 2 each; kind 1;
-    # status 1; organisations, counts and names 2.
-    assert len(queries) == 13
+    # The search's keys 1; country 1; four vocabularies, terms and counts
+    # 2 each; kind 1; status 1; organisations, counts and names 2.
+    assert len(queries) == 14
+
+
+def test_a_search_that_finds_nothing_gives_zero_counts(catalogue):
+    filterset = InitiativeFilter(
+        QueryDict("q=nothing-like-this&country=fr"), queryset=published()
+    )
+
+    facets = {facet.name: facet for facet in catalogue_facets(filterset)}
+
+    assert [(o.value, o.count) for o in facets["country"].options] == [("fr", 0)]
+    assert set(counts_of(facets["kind"]).values()) == {0}
