@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from .conftest import EXTRA_VET_INITIATIVES
+from .conftest import EXTRA_VET_INITIATIVES, PHONE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -172,6 +172,11 @@ def test_journey_with_javascript(vet_catalogue, page):
 
 def test_journey_without_javascript(vet_catalogue, page_without_js):
     walk_the_journey(page_without_js, vet_catalogue.url, javascript=False)
+
+
+def test_journey_on_a_phone(vet_catalogue, open_page):
+    """At 360 px the filters are collapsed and the map is small: still usable."""
+    walk_the_journey(open_page(viewport=PHONE), vet_catalogue.url, javascript=True)
 
 
 def test_catalogue_filters_update_in_place_with_javascript(live_catalogue, page):
