@@ -12,10 +12,12 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
 from django.forms import Textarea
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .importers.admin_views import import_source_view
 from .models import (
     KPI,
     Country,
@@ -447,6 +449,18 @@ class InitiativeAdmin(JoinedChoicesMixin, admin.ModelAdmin):
     ordering = ("-updated",)
     list_per_page = 50
     actions = ("publish", "unpublish")
+
+    def get_urls(self):
+        # "Import from source document", linked from the changelist.
+        view = self.admin_site.admin_view(import_source_view)
+        return [
+            path(
+                "import/",
+                lambda request: view(request, model_admin=self),
+                name="initiatives_initiative_import",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_inlines(self, request, obj):
         # A new initiative has no incoming relations to show.
