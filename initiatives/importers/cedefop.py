@@ -188,8 +188,9 @@ def text_of(lines):
 
 PROPOSE = [
     re.compile(
-        r"\bThe ((?:[A-Z][\w\-–/]*|\d{4})(?:\s+(?:[\w\-–/]+)){0,6}?)\s+"
-        r"(?:focuses|focusses|aims|seeks|sets out|is a|was)\b"
+        r"\bThe ((?:[A-Z][\w\-–/]*|\d{4})(?:\s+(?:[\w\-–/]+)){1,6}?)\s+"
+        r"(?:focuses|focusses|aims|seeks|sets out|is|was|will|enables|introduces|"
+        r"establishes|provides)\b"
     ),
     re.compile(r"\bThrough the ([A-Z][^,]{2,60}),"),
 ]
@@ -237,7 +238,21 @@ def parse(text, *, title=""):
                 "proposed from the text: check it."
             )
         else:
-            record.warnings.append("The document has no title line: give one.")
+            ident = clean(" ".join(found.get("id", [])))
+            first = next(iter(objectives + description + background), "")
+            words = first.split()
+            if re.fullmatch(r"\d+", ident):
+                record.title = f"Cedefop timeline entry {ident}"
+            elif words:
+                record.title = " ".join(words[:10]).rstrip(".,;:") + (
+                    "…" if len(words) > 10 else ""
+                )
+            if record.title:
+                record.title_proposed = True
+                record.warnings.append(
+                    f"The document has no title line and the text names none; "
+                    f"“{record.title}” is a placeholder: give the real title."
+                )
     record.title, recased = tidy_title(record.title)
     if recased:
         record.warnings.append(f"The title was in capitals; check “{record.title}”.")

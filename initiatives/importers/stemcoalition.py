@@ -117,16 +117,40 @@ def label_of(line):
     return None, None
 
 
-def looks_like_title(line):
+DATE_LINE = re.compile(
+    r"^(?:\w+,\s+)?(?:\d{1,2}\s+[A-Za-z]+\s+\d{4}|[A-Za-z]+\s+\d{1,2},\s+\d{4})"
+    r"(?:\s+to\s+.*)?$"
+)
+# Fields holding a short value: the text after it (past a blank line) is the
+# entry's body, not part of the value.
+SHORT_FIELDS = {
+    "author", "country", "education_level", "organisation", "year_start",
+    "year_end", "status", "publication_date", "publication_type", "host", "lead",
+    "start_date", "ignore", "target_group", "eu_project:start_end_date",
+    "eu_project:status", "eu_project:programme", "eu_project:reference",
+}  # fmt: skip
+
+
+def looks_like_title(line, allow_colon=False):
     line = line.strip()
     return (
         0 < len(line) <= 200
         and not line.endswith((".", ":", ";", ","))
         and not is_bullet(line)
-        and ":" not in line
+        and (allow_colon or ":" not in line)
         and any(ch.isalpha() for ch in line)
         and not FOOTER.match(line)
+        and not DATE_LINE.match(line)
+        and label_of(line)[0] is None
     )
+
+
+def first_title(lines, first_label):
+    """The title of the first entry: the nearest title-like line above it."""
+    for j in range(first_label - 1, -1, -1):
+        if looks_like_title(lines[j], allow_colon=True):
+            return j
+    return None
 
 
 def detect_score(text):
@@ -135,7 +159,9 @@ def detect_score(text):
     for line in text.splitlines():
         key, _ = label_of(line)
         if key and key != "ignore":
-            score += 2 if key in ("author", "summary", "year_start") else 1
+            score += (
+                2 if key in ("author", "summary", "year_start", "host", "lead") else 1
+            )
         if key and (key.startswith("eu_project:") or key.startswith("icon:")):
             score += 2
     return score
@@ -153,6 +179,8 @@ def split_entries(lines):
         start_key = key.split(":")[0] if ":" in key else key
         title_index = previous_content_line(lines, i)
         new_entry = current is None
+        if new_entry:
+            title_index = first_title(lines, i)
         if (
             current is not None
             and start_key in ENTRY_START
@@ -185,10 +213,28 @@ def split_entries(lines):
         for f in entry["fields"]:
             value_lines = lines[f["start"] + 1 : f["end"]]
             value_lines = [ln for ln in value_lines if not FOOTER.match(ln.strip())]
+            body = []
+            if f["key"] in SHORT_FIELDS:
+                value_lines, body = short_value(f["inline"], value_lines)
             text = "\n".join(([f["inline"]] if f["inline"] else []) + value_lines)
             fields.append((f["key"], text.strip("\n")))
+            if "\n".join(body).strip():
+                fields.append(("body", "\n".join(body).strip("\n")))
         result.append((entry["title"], entry["title_index"], fields))
     return result
+
+
+def short_value(inline, lines):
+    """A short field's value lines and the body text after them."""
+    if inline:
+        return [], lines
+    i = 0
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    j = i
+    while j < len(lines) and lines[j].strip():
+        j += 1
+    return lines[i:j], lines[j:]
 
 
 def same_value(entry, key, inline):
@@ -241,6 +287,8 @@ def build_record(title, fields, page_country):
     record = ImportRecord(source=SOURCE)
     values = {}
     for key, value in fields:
+        if key == "body":
+            continue
         if (
             key in values
             and value.strip()
@@ -346,6 +394,14 @@ def build_record(title, fields, page_country):
             record.warnings.append(f"Unknown status “{status}”.")
 
     parse_description(record, values.get("description") or "")
+    body = "\n\n".join(value for key, value in fields if key == "body")
+    if body.strip():
+        paras = dedupe_paragraphs(paragraphs(body))
+        if record.summary or record.description:
+            record.description = "\n\n".join(filter(None, [record.description, *paras]))
+        else:
+            record.summary = paras[0]
+            record.description = "\n\n".join(paras[1:])
     if "eu_project:summary" in values:
         record.summary = "\n\n".join(paragraphs(values["eu_project:summary"]))
     for key in ("eu_project:objectives", "eu_project:main_activities"):

@@ -330,3 +330,27 @@ def test_seed_cedefop_entry_parses_stages_sections_and_deduplicates():
     assert "thematic category" not in record.description
     assert record.region == "Flanders"
     assert [len(t.sub_texts) for t in record.themes] == [1, 2]
+
+
+def test_event_page_title_skips_the_date_line_and_keeps_its_colon():
+    _fmt, (record,) = parse("stemcoalition_event.txt")
+    assert record.title == "STEM Coalition - Spring Meeting: Estonia"
+    assert record.kind == "event"
+    assert [(o.name, o.role) for o in record.organisations] == [
+        ("Estonian Research Council", "host")
+    ]
+    assert record.summary == "Platforms met in Tallinn to compare teacher shortages."
+
+
+def test_text_after_a_short_inline_field_is_the_body_not_the_value():
+    _fmt, (record,) = parse("stemcoalition_event.txt")
+    assert "Second paragraph of the body." in record.description
+    assert record.status == "completed"
+
+
+def test_cedefop_copy_without_any_title_gets_a_flagged_placeholder():
+    text = "Timeline\n  • 2022Design\nID number\n44313\n\nBackground\n\nSkills lack.\n"
+    (record,) = cedefop.parse(text)
+    assert record.title == "Cedefop timeline entry 44313"
+    assert record.title_proposed
+    assert any("placeholder" in w for w in record.warnings)
