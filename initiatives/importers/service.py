@@ -38,7 +38,7 @@ from ..models import (
     TargetGroup,
     ThematicCategory,
 )
-from .common import SourceError, normalise
+from .common import SourceError, decode, normalise, prepare
 from .detect import parse_document
 
 STOPWORDS = {
@@ -52,6 +52,17 @@ COUNTRY_VARIANTS = {
     "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
     "turkey": "TR", "slovak republic": "SK", "republic of ireland": "IE",
     "macedonia": "MK", "vatican": "VA", "russian federation": "RU",
+}  # fmt: skip
+# Adjectives that name a country in running text ("Estonian companies").
+COUNTRY_ADJECTIVES = {
+    "austrian": "AT", "belgian": "BE", "flemish": "BE", "walloon": "BE",
+    "bulgarian": "BG", "croatian": "HR", "cypriot": "CY", "czech": "CZ",
+    "danish": "DK", "dutch": "NL", "estonian": "EE", "finnish": "FI",
+    "french": "FR", "german": "DE", "greek": "GR", "hungarian": "HU",
+    "irish": "IE", "italian": "IT", "latvian": "LV", "lithuanian": "LT",
+    "maltese": "MT", "norwegian": "NO", "polish": "PL", "portuguese": "PT",
+    "romanian": "RO", "slovak": "SK", "slovenian": "SI", "spanish": "ES",
+    "swedish": "SE", "swiss": "CH", "icelandic": "IS", "basque": "ES",
 }  # fmt: skip
 EUROPEAN = {"eu", "eu wide", "europe", "european union", "europe wide", "all eu"}
 
@@ -208,6 +219,13 @@ class Resolver:
         if not countries and default_country is not None:
             countries.append(default_country)
         if not countries and not scope:
+            country = self.country_in_text(record)
+            if country is not None:
+                countries.append(country)
+                warnings.append(
+                    f"Country {country.name} inferred from the text: check it."
+                )
+        if not countries and not scope:
             warnings.append("No country found: set it with --country or by hand.")
         if not scope:
             if regions:
@@ -286,6 +304,32 @@ class Resolver:
             "warnings": warnings,
         }
 
+    def country_in_text(self, record):
+        """The one country the text keeps naming, if there is a clear one."""
+        text = " ".join(
+            [record.title, record.summary, record.background, record.description]
+            + [text for _group, text in record.objectives]
+        )
+        counts = {}
+        for word in re.findall(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w-]+)?", text):
+            for candidate in (word, word.split()[0]):
+                candidate = re.sub(r"['’]s$", "", candidate)
+                country = self.countries.get(key(candidate))
+                code = COUNTRY_ADJECTIVES.get(candidate.lower())
+                if country is None and code:
+                    country = self.countries.get(code.lower())
+                if country is not None:
+                    counts[country] = counts.get(country, 0) + 1
+                    break
+        ranked = sorted(counts.items(), key=lambda item: -item[1])
+        if (
+            ranked
+            and ranked[0][1] >= 2
+            and (len(ranked) == 1 or ranked[0][1] > 2 * ranked[1][1])
+        ):
+            return ranked[0][0]
+        return None
+
     def organisation(self, ref):
         """An existing organisation by name or acronym, or None (to be created)."""
         names = {key(ref.name)}
@@ -321,6 +365,10 @@ def import_document(
     ValidationError when a record has a value the catalogue refuses; in
     both cases nothing is written.
     """
+    # Refuse unreadable or empty input before touching the database.
+    data = decode(data)
+    if not prepare(data).strip():
+        raise SourceError("The document is empty.")
     default_country = None
     if country_code:
         default_country = Country.objects.filter(code=country_code.upper()).first()

@@ -308,3 +308,30 @@ def test_seed_import_never_touches_the_published_fixtures(catalogue):
     result = import_document((SEEDS / "000_f5831970d0884f4e.txt").read_bytes())
     assert [o.action for o in result.outcomes] == ["skipped"] * 3
     assert {i.slug: i.updated for i in Initiative.objects.all()} == before
+
+
+def test_a_country_the_text_keeps_naming_is_proposed_and_flagged(catalogue):
+    text = (
+        b"- 2021Design\nBackground\nAustrian companies lack apprentices.\n"
+        b"Objectives\nMore apprentices in Austria.\n"
+    )
+    result = import_document(text, title="Apprentice push")
+    initiative = Initiative.objects.get(slug="apprentice-push")
+    assert [c.code for c in initiative.countries.all()] == ["AT"]
+    assert "Country Austria inferred from the text" in " ".join(
+        result.outcomes[0].warnings
+    )
+
+
+def test_a_country_named_once_among_others_is_not_guessed(catalogue):
+    text = b"- 2021Design\nBackground\nDenmark, Estonia and the Netherlands signed.\n"
+    result = import_document(text, title="Declaration")
+    assert Initiative.objects.get(slug="declaration").countries.count() == 0
+    assert "No country found" in " ".join(result.outcomes[0].warnings)
+
+
+def test_near_miss_terms_match_by_similarity(catalogue):
+    groups = Vocabulary.of(TargetGroup)
+    assert groups.match("Adult learner").slug == "adult-learners"
+    assert groups.match("VET provider (all kinds)").slug == "vet-providers"
+    assert groups.match("Adult leaders") is None
