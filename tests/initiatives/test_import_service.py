@@ -335,3 +335,19 @@ def test_near_miss_terms_match_by_similarity(catalogue):
     assert groups.match("Adult learner").slug == "adult-learners"
     assert groups.match("VET provider (all kinds)").slug == "vet-providers"
     assert groups.match("Adult leaders") is None
+
+
+def test_cedefop_sub_category_paragraphs_are_recognised(catalogue):
+    result = import_document(document("cedefop_subcategories.txt"), country_code="DE")
+    initiative = Initiative.objects.get(slug="apprenticeship-boost")
+    assert {t.slug for t in initiative.themes.all()} == {
+        "modernising-vet",
+        "work-based-learning",
+        "digitalisation",
+        "internationalisation",
+        "learner-and-staff-mobility",
+    }
+    warnings = " ".join(result.outcomes[0].warnings)
+    assert "quantum widgets" in warnings
+    # Cedefop's generic text stays with the category.
+    assert "generic text" not in initiative.description
