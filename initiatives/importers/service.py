@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries import countries as all_countries
@@ -379,13 +379,19 @@ def import_document(
         data, fmt=fmt, title=title, known_countries=resolver.country_names()
     )
     outcomes = []
-    with transaction.atomic():
-        for record in records:
-            if url and not record.source_url:
-                record.source_url = url
-            outcomes.append(save_record(record, resolver, default_country, label))
-        if dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            for record in records:
+                if url and not record.source_url:
+                    record.source_url = url
+                outcomes.append(save_record(record, resolver, default_country, label))
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as exc:
+        # E.g. another editor importing the same page at the same moment.
+        raise SourceError(
+            f"The catalogue refused the import ({exc}); nothing was written. Try again."
+        ) from exc
     return DocumentResult(fmt, outcomes, dry_run)
 
 

@@ -453,7 +453,8 @@ def items(lines):
         if is_bullet(line):
             result.append([strip_bullet(line), headers[-1] if headers else ""])
         elif line.strip().endswith(":") and len(line.strip()) < 120:
-            headers.append(clean(line).rstrip(":"))
+            # "The 2 Workstreams aim to: Learn, Share & Co-create:" → the last part.
+            headers.append(clean(line).rstrip(":").split(": ")[-1])
         elif result:  # a wrapped line continues the item
             result[-1][0] = clean(result[-1][0] + " " + line)
     return [(group, text) for text, group in result]

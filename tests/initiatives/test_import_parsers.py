@@ -301,6 +301,14 @@ def test_seed_country_page_parses_into_its_three_entries():
         ("Unipol Group", "funder"),
     ]
     assert programme.year_start == 2019
+    assert [group for group, _text in programme.objectives[2:]] == [
+        "Learn, Share & Co-create",
+        "Learn, Share & Co-create",
+        "Pool Companies learning content for stronger impact",
+        "Pool Companies learning content for stronger impact",
+        "Local Collaboration",
+        "Local Collaboration",
+    ]
     assert programme.related == [
         "Pact for Youth",
         "European Year of Youth 2022",
