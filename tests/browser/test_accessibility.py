@@ -109,11 +109,6 @@ def test_skip_link_is_the_first_tab_stop_and_leads_into_main(
     ), "the Tab stop after the skip link is outside main"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='templates/base.html: <main id="content"> lacks tabindex="-1", '
-    "so following the skip link does not move focus onto main",
-)
 def test_skip_link_moves_focus_to_main(live_catalogue, page):
     """Focus lands on main itself, so screen readers start reading there.
 
