@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .querysets import InitiativeQuerySet
+from .validators import validate_image
 
 YEAR_VALIDATORS = [MinValueValidator(1900), MaxValueValidator(2100)]
 
@@ -393,6 +394,7 @@ class Initiative(TimeStampedModel):
     class PublicationState(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     class Source(models.TextChoices):
         EU_STEM_COALITION = "stemcoalition", _("EU STEM Coalition database")
@@ -451,7 +453,13 @@ class Initiative(TimeStampedModel):
         help_text=_("Languages the material is available in."),
     )
     website = models.URLField(_("website"), max_length=500, blank=True)
-    image = models.ImageField(_("logo or image"), upload_to="initiatives/", blank=True)
+    image = models.ImageField(
+        _("logo or image"),
+        upload_to="initiatives/",
+        blank=True,
+        validators=[validate_image],
+        help_text=_("PNG, JPEG, GIF or WebP, at most 2 MB."),
+    )
 
     education_levels = models.ManyToManyField(
         EducationLevel,
@@ -490,7 +498,16 @@ class Initiative(TimeStampedModel):
         max_length=20,
         choices=PublicationState,
         default=PublicationState.DRAFT,
-        help_text=_("Only published initiatives appear on the public site."),
+        help_text=_(
+            "Only published initiatives appear in the public lists; archived ones "
+            "keep their page, marked as archived."
+        ),
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised on every save; a stale form is refused (no lost edits)."),
     )
 
     source = models.CharField(_("source"), max_length=20, choices=Source, blank=True)
@@ -506,6 +523,20 @@ class Initiative(TimeStampedModel):
         _("note on the source"),
         blank=True,
         help_text=_("Anything a reader should know about how the source shows it."),
+    )
+    source_checked_on = models.DateField(
+        _("source last checked"),
+        null=True,
+        blank=True,
+        help_text=_("When an editor last compared this record with its source."),
+    )
+    needs_checking = models.TextField(
+        _("needs checking"),
+        blank=True,
+        help_text=_(
+            "What an editor should check before publishing, e.g. the importer's "
+            "warnings. Not shown to the public."
+        ),
     )
 
     objects = InitiativeQuerySet.as_manager()
@@ -525,6 +556,17 @@ class Initiative(TimeStampedModel):
                 condition=Q(publication_type="") | Q(kind="publication"),
                 name="initiative_publication_type_only_for_publications",
             ),
+            models.UniqueConstraint(
+                fields=["source", "source_reference"],
+                condition=~Q(source_reference=""),
+                name="initiative_unique_source_reference",
+                violation_error_message=_(
+                    "Another initiative already has this reference in this source."
+                ),
+            ),
+        ]
+        permissions = [
+            ("publish_initiative", _("Can publish, archive and unpublish initiatives")),
         ]
         indexes = [
             models.Index(fields=["publication_state", "title"]),
