@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.db.models import Count
 from django.forms import Textarea
@@ -26,7 +27,7 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin, _RollBackRevisionView
 from reversion.errors import RevertError
 
-from . import history
+from . import history, quality
 from .importers.admin_views import import_source_view
 from .models import (
     KPI,
@@ -607,6 +608,11 @@ class InitiativeAdmin(JoinedChoicesMixin, VersionAdmin):
                 name="initiatives_initiative_import",
             ),
             path(
+                "data-quality/",
+                self.admin_site.admin_view(self.data_quality_view),
+                name="initiatives_initiative_data_quality",
+            ),
+            path(
                 "<path:object_id>/history/<int:version_id>/changes/",
                 self.admin_site.admin_view(self.version_changes_view),
                 name="initiatives_initiative_changes",
@@ -781,6 +787,64 @@ class InitiativeAdmin(JoinedChoicesMixin, VersionAdmin):
         request.current_app = self.admin_site.name
         return TemplateResponse(
             request, "admin/initiatives/initiative/version_changes.html", context
+        )
+
+    # --- Data quality ---------------------------------------------------------------
+
+    def data_quality_view(self, request):
+        """Initiatives missing key information, counted per problem and country.
+
+        ?state= limits everything to one publication state; ?problem= and
+        ?country= (an ISO code, or "none") narrow the list below the counts.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        checked = quality.problems()
+        initiatives = Initiative.objects.all()
+        state = request.GET.get("state", "")
+        if state in Initiative.PublicationState.values:
+            initiatives = initiatives.filter(publication_state=state)
+        else:
+            state = ""
+        flagged = quality.flagged(initiatives, checked)
+        per_problem, per_country = quality.report(flagged, checked)
+
+        problem = {p.key: p for p in checked}.get(request.GET.get("problem"))
+        listed = quality.with_any(flagged, [problem] if problem else checked)
+        country = request.GET.get("country", "").strip().upper()
+        if country == "NONE":
+            listed = listed.filter(countries__isnull=True)
+        elif country:
+            listed = listed.filter(countries__code=country)
+        listed = listed.prefetch_related("countries").order_by("title", "pk")
+        page = Paginator(listed, 100).get_page(request.GET.get("page"))
+
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Data quality"),
+            "problems": checked,
+            "per_problem": [(p, per_problem[p.key]) for p in checked],
+            "per_country": per_country,
+            "states": Initiative.PublicationState.choices,
+            "state": state,
+            "problem": problem,
+            "country": country,
+            "page_obj": page,
+            "rows": [
+                {
+                    "initiative": initiative,
+                    "problems": quality.problems_of(initiative, checked),
+                    "change_url": reverse(
+                        "admin:initiatives_initiative_change", args=[initiative.pk]
+                    ),
+                }
+                for initiative in page
+            ],
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(
+            request, "admin/initiatives/initiative/data_quality.html", context
         )
 
     def recoverlist_view(self, request, extra_context=None):
