@@ -927,7 +927,10 @@ class InitiativeAdmin(JoinedChoicesMixin, VersionAdmin):
         """
         changed = skipped = 0
         with transaction.atomic():
-            for obj in queryset.select_for_update().order_by("pk"):
+            # Locked like a form save, so an open form of one of these
+            # initiatives becomes stale rather than overwriting this change.
+            locked = Initiative.objects.filter(pk__in=queryset.values("pk"))
+            for obj in locked.select_for_update().order_by("pk"):
                 if (editable_only and not can_edit(request.user, obj)) or not change(
                     obj
                 ):

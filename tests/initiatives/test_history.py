@@ -1,5 +1,7 @@
 """History: every change is recorded, shown as a diff, and can be undone."""
 
+import re
+
 import pytest
 import reversion
 from django.contrib.auth.models import Group
@@ -258,3 +260,29 @@ def test_loading_the_catalogue_records_a_version_of_each_initiative(catalogue):
     assert initiatives
     assert Version.objects.get_for_model(Initiative).count() == initiatives
     assert Version.objects.get_for_model(Objective).count() == Objective.objects.count()
+
+
+def test_history_revert_and_recover_pages_have_no_inline_code(publisher):
+    """They run under a Content-Security-Policy without 'unsafe-inline'."""
+    initiative = _new_initiative(publisher)
+    _edit(publisher, initiative, title="Girls in STEM week")
+    first, latest = history.versions_of(initiative.pk)
+    deleted = InitiativeFactory(title="Gone")
+    publisher.post(admin_url(Initiative, "delete", deleted.pk), {"post": "yes"})
+    gone = Version.objects.get_deleted(Initiative).get()
+    pages = [
+        admin_url(Initiative, "history", initiative.pk),
+        admin_url(Initiative, "changes", initiative.pk, latest.pk),
+        admin_url(Initiative, "revision", initiative.pk, first.pk),
+        admin_url(Initiative, "recoverlist"),
+        admin_url(Initiative, "recover", gone.pk),
+        admin_url(Initiative, "data_quality"),
+    ]
+    for url in pages:
+        response = publisher.get(url)
+        assert response.status_code == 200, url
+        html = response.text
+        for tag, body in re.findall(r"(<script\b[^>]*>)(.*?)</script>", html, re.S):
+            assert 'src="' in tag and not body.strip(), (url, tag)
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url

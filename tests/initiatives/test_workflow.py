@@ -360,3 +360,31 @@ def test_editor_marks_only_drafts_as_checked(editor, states):
     )
     assert checked[DRAFT] is not None
     assert checked[PUBLISHED] is None and checked[ARCHIVED] is None
+
+
+def test_superuser_is_offered_every_action_and_may_recover(staff_client):
+    changelist = staff_client.get(admin_url(Initiative, "changelist"))
+    offered = {
+        value
+        for value, _label in changelist.context["action_form"].fields["action"].choices
+    }
+
+    assert offered == {
+        "",
+        "delete_selected",
+        "publish",
+        "archive",
+        "unpublish",
+        "mark_source_checked",
+    }
+    assert admin_url(Initiative, "recoverlist") in changelist.text
+
+
+def test_publisher_is_offered_the_same_actions_as_a_superuser(publisher):
+    changelist = publisher.get(admin_url(Initiative, "changelist"))
+    offered = {
+        value
+        for value, _label in changelist.context["action_form"].fields["action"].choices
+    }
+
+    assert {"delete_selected", "publish", "archive", "unpublish"} <= offered
