@@ -443,35 +443,61 @@ class InitiativeAdminForm(forms.ModelForm):
         if current is None or opened == current:
             return cleaned_data
         self.edit_conflict = self._changes_since(opened or 0)
-        latest = history.versions_of(self.instance.pk).last()
-        who = _("someone else")
-        when = ""
-        if latest is not None:
-            if latest.revision.user:
-                who = latest.revision.user.get_username()
-            when = localize(timezone.localtime(latest.revision.date_created))
         # The next save is a deliberate one: it overwrites what is listed.
         data = self.data.copy()
         data[self.add_prefix("opened_version")] = str(current)
         self.data = data
-        raise forms.ValidationError(
-            _(
-                "%(who)s saved this initiative (%(when)s) while you were editing "
-                "it. Your changes were not saved. What changed meanwhile is "
-                "listed below: check it, adjust the form if needed, and save "
-                "again to replace their version with yours."
-            ),
-            code="edit_conflict",
-            params={"who": who, "when": when},
+        refused = _(
+            "Your changes were not saved. What changed meanwhile is listed below: "
+            "check it, adjust the form if needed, and save again to replace their "
+            "version with yours."
         )
+        latest = history.versions_of(self.instance.pk).last()
+        if latest is None or latest.field_dict.get("version") != current:
+            raise forms.ValidationError(
+                _("Someone else saved this initiative while you were editing it.")
+                + " "
+                + refused,
+                code="edit_conflict",
+            )
+        who = latest.revision.user.get_username() if latest.revision.user else None
+        raise forms.ValidationError(
+            _("%(who)s saved this initiative on %(when)s while you were editing it.")
+            % {
+                "who": who or _("Someone else"),
+                "when": localize(timezone.localtime(latest.revision.date_created)),
+            }
+            + " "
+            + refused,
+            code="edit_conflict",
+        )
+
+    def _form_snapshot(self, now):
+        """`now` with the initiative's fields as this form has them."""
+        fields = dict(now.fields)
+        for name in self.fields:
+            if name in self.cleaned_data and name in {
+                f.name for f in Initiative._meta.get_fields() if f.concrete
+            }:
+                fields[Initiative._meta.get_field(name).attname] = history.form_value(
+                    self, name
+                )
+        return history.Snapshot(fields, now.rows)
 
     def _changes_since(self, opened):
         """What changed since version `opened`: their value and yours."""
         opened_version = history.version_opened(self.instance.pk, opened)
-        before = history.snapshot(opened_version) if opened_version else None
         now = history.current_snapshot(Initiative.objects.get(pk=self.instance.pk))
+        if opened_version is None:
+            # Saved before history was kept: all we know is theirs and yours.
+            rows = []
+            for change in history.compare(now, self._form_snapshot(now)):
+                theirs, yours = change.before, change.after
+                change.before, change.after = None, theirs
+                rows.append({"change": change, "yours": yours})
+            return rows
         rows = []
-        for change in history.compare(before, now):
+        for change in history.compare(history.snapshot(opened_version), now):
             yours = None
             if change.name in self.fields and change.name in self.cleaned_data:
                 field = Initiative._meta.get_field(change.name)

@@ -42,8 +42,9 @@ ROWS = (
     (InitiativeRelation, "from_initiative", "relations_from"),
 )
 
-# Bookkeeping fields: they change on every save and say nothing to an editor.
-NOT_COMPARED = {"id", "created", "updated", "version", "uuid"}
+# Bookkeeping: keys, and fields editors never type (timestamps, the lock
+# number, stored search data: editable=False) say nothing to an editor.
+NOT_COMPARED = {"id"}
 
 
 def register():
@@ -145,7 +146,12 @@ def display_value(field, value):
 def _field_changes(model, before, after, prefix=""):
     changes = []
     for field in model._meta.get_fields():
-        if not field.concrete or field.name in NOT_COMPARED or field.auto_created:
+        if (
+            not field.concrete
+            or not field.editable
+            or field.auto_created
+            or field.name in NOT_COMPARED
+        ):
             continue
         if model is not Initiative and field.name in {"initiative", "from_initiative"}:
             continue

@@ -1,6 +1,7 @@
 """Driving the admin's forms from tests as a browser would."""
 
 import html
+import importlib
 import re
 
 from django.urls import reverse
@@ -55,3 +56,23 @@ def form_values(page):
         data[name] = html.unescape(body.strip())
     data.pop("csrfmiddlewaretoken", None)
     return {k: v for k, v in data.items() if "__prefix__" not in k}
+
+
+def editorial_group(name):
+    """The Editor or Publisher group, as migration 0003 creates it.
+
+    A transactional test (browser, load) flushes the database, and a flush
+    does not re-run data migrations: the group is then recreated with the
+    migration's own function, so tests always use the real permission lists.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        migration = importlib.import_module(
+            "initiatives.migrations.0003_editorial_groups"
+        )
+        migration.create_groups(apps, None)
+        group = Group.objects.get(name=name)
+    return group

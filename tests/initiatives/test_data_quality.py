@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -11,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives.models import Initiative
-from tests.admin_forms import admin_url, form_values
+from tests.admin_forms import admin_url, editorial_group, form_values
 from tests.factories import (
     CountryFactory,
     EducationLevelFactory,
@@ -148,7 +147,7 @@ def test_editors_see_the_report_and_others_do_not(django_user_model):
     editor = django_user_model.objects.create_user(
         username="eddie", password="a-long-test-password", is_staff=True
     )
-    editor.groups.add(Group.objects.get(name="Editor"))
+    editor.groups.add(editorial_group("Editor"))
     nobody = django_user_model.objects.create_user(
         username="nobody", password="a-long-test-password", is_staff=True
     )

@@ -4,12 +4,11 @@ import re
 
 import pytest
 import reversion
-from django.contrib.auth.models import Group
 from reversion.models import Version
 
 from initiatives import history
 from initiatives.models import KPI, Initiative, Objective
-from tests.admin_forms import admin_url, errors, form_values, formset
+from tests.admin_forms import admin_url, editorial_group, errors, form_values, formset
 from tests.factories import InitiativeFactory, KPIFactory, ObjectiveFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def publisher(client, django_user_model):
     user = django_user_model.objects.create_user(
         username="paula", password="a-long-test-password", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Publisher"))
+    user.groups.add(editorial_group("Publisher"))
     client.force_login(user)
     return client
 
@@ -223,7 +222,7 @@ def test_editors_cannot_recover_deleted_initiatives(client, django_user_model):
     user = django_user_model.objects.create_user(
         username="eddie", password="a-long-test-password", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editor"))
+    user.groups.add(editorial_group("Editor"))
     client.force_login(user)
 
     assert client.get(admin_url(Initiative, "recoverlist")).status_code == 403

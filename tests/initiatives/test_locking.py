@@ -1,12 +1,15 @@
 """No lost updates: the second of two concurrent saves is refused, not applied."""
 
+import threading
+import time
+
 import pytest
-from django.contrib.auth.models import Group
+from django.db import connection, connections, transaction
 from django.test import Client
 
 from initiatives import history
 from initiatives.models import Initiative
-from tests.admin_forms import admin_url, errors, form_values
+from tests.admin_forms import admin_url, editorial_group, errors, form_values
 from tests.factories import InitiativeFactory, KPIFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +21,7 @@ def _client(django_user_model, username, group="Publisher"):
     user = django_user_model.objects.create_user(
         username=username, password="a-long-test-password", is_staff=True
     )
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(editorial_group(group))
     client = Client()
     client.force_login(user)
     return client
@@ -187,3 +190,77 @@ def test_a_publication_action_makes_open_forms_stale(alice, bob, initiative):
         for row in response.context["adminform"].form.edit_conflict
     ]
     assert ("publication state", "Published") in conflict
+
+
+def test_without_recorded_history_the_conflict_shows_theirs_and_yours(alice, bob):
+    # Saved before history was kept (e.g. data older than the history).
+    initiative = InitiativeFactory(
+        title="Code clubs", publication_state=Initiative.PublicationState.DRAFT
+    )
+    bobs_form = _open(bob, initiative)
+    _save(alice, _open(alice, initiative), title="Code clubs for girls")
+
+    response = _save(bob, bobs_form, summary="Coding clubs in libraries.")
+
+    assert response.status_code == 200
+    assert REFUSED in response.text
+    conflict = {
+        row["change"].what: (row["change"].before, row["change"].after, row["yours"])
+        for row in response.context["adminform"].form.edit_conflict
+    }
+    assert conflict == {
+        "title": (None, "Code clubs for girls", "Code clubs"),
+        "summary": (
+            None,
+            "A short plain-language summary.",
+            "Coding clubs in libraries.",
+        ),
+    }
+    assert "(not recorded)" in response.text
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks (SELECT ... FOR UPDATE) are PostgreSQL's; SQLite locks "
+    "the whole database on write",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_save_waits_for_a_save_in_progress_and_is_then_refused(
+    django_user_model,
+):
+    """The version check and the write cannot interleave with another save.
+
+    Another save holds the row (as the admin does between its check and its
+    write); Bob's save of the same version must wait for it, then see the new
+    number and be refused. Without the row lock it would read the old number,
+    pass, and overwrite.
+    """
+    bob = _client(django_user_model, "bob")
+    initiative = InitiativeFactory(
+        title="Code clubs", publication_state=Initiative.PublicationState.DRAFT
+    )
+    bobs_form = _open(bob, initiative)
+    holding = threading.Event()
+
+    def save_in_progress():
+        try:
+            with transaction.atomic():
+                row = Initiative.objects.select_for_update().get(pk=initiative.pk)
+                holding.set()
+                time.sleep(1)
+                Initiative.objects.filter(pk=row.pk).update(
+                    title="Alice's title", version=row.version + 1
+                )
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=save_in_progress)
+    other.start()
+    assert holding.wait(10)
+    response = _save(bob, bobs_form, title="Bob's title")
+    other.join()
+
+    assert response.status_code == 200
+    assert REFUSED in response.text
+    initiative.refresh_from_db()
+    assert initiative.title == "Alice's title"

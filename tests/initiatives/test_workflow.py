@@ -6,12 +6,11 @@ The groups are the real ones created by migration 0003 (Editor, Publisher).
 import json
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
 from initiatives.models import KPI, Initiative
-from tests.admin_forms import admin_url, errors, form_values, formset
+from tests.admin_forms import admin_url, editorial_group, errors, form_values, formset
 from tests.factories import (
     CountryFactory,
     InitiativeFactory,
@@ -32,7 +31,7 @@ def _member_of(django_user_model, group, username):
     user = django_user_model.objects.create_user(
         username=username, password="a-long-test-password", is_staff=True
     )
-    user.groups.add(Group.objects.get(name=group))
+    user.groups.add(editorial_group(group))
     client = Client()
     client.force_login(user)
     return client
