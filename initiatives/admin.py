@@ -265,6 +265,28 @@ class OrganisationAdmin(JoinedChoicesMixin, admin.ModelAdmin):
     def initiative_count(self, obj):
         return obj.initiative_count
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is InitiativeOrganisation:
+            # Roles changed here are changes to those initiatives (history.py).
+            rows = [
+                *formset.new_objects,
+                *(row for row, _fields in formset.changed_objects),
+                *formset.deleted_objects,
+            ]
+            ids = [row.initiative_id for row in rows]
+            ids += [
+                f.initial.get("initiative")
+                for f in formset.forms
+                if "initiative" in f.changed_data
+            ]
+            history.record_versions(
+                ids,
+                request.user,
+                _("Organisation roles changed on the page of %(organisation)s.")
+                % {"organisation": form.instance},
+            )
+
 
 # --- Initiatives ----------------------------------------------------------------
 # Who may do what (the Editor and Publisher groups come from migration 0003):
@@ -426,9 +448,8 @@ class InitiativeAdminForm(forms.ModelForm):
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     # Set by InitiativeAdmin.get_form: the version number in the database now
-    # (None for a new initiative or one being recovered), and the request.
+    # (None for a new initiative or one being recovered).
     version_in_database = None
-    request = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -1107,6 +1128,46 @@ class InitiativeRowAdmin(admin.ModelAdmin):
         initiative = getattr(obj, self.initiative_field, None) if obj else None
         return super().has_change_permission(request, obj) and can_edit(
             request.user, initiative
+        )
+
+    # A row changed here is a change to its initiative: recorded in the
+    # initiative's history, and its open forms become stale.
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        ids = [getattr(obj, f"{self.initiative_field}_id")]
+        if change and self.initiative_field in form.changed_data:
+            ids.append(form.initial.get(self.initiative_field))
+        verb = _("Changed") if change else _("Added")
+        self._record(request, ids, verb, obj)
+
+    def delete_model(self, request, obj):
+        initiative_id = getattr(obj, f"{self.initiative_field}_id")
+        super().delete_model(request, obj)
+        self._record(request, [initiative_id], _("Deleted"), obj)
+
+    def delete_queryset(self, request, queryset):
+        rows = list(queryset)
+        super().delete_queryset(request, queryset)
+        for row in rows:
+            self._record(
+                request,
+                [getattr(row, f"{self.initiative_field}_id")],
+                _("Deleted"),
+                row,
+            )
+
+    def _record(self, request, initiative_ids, verb, row):
+        history.record_versions(
+            initiative_ids,
+            request.user,
+            _("%(verb)s %(row)s “%(name)s” from the %(rows)s list.")
+            % {
+                "verb": verb,
+                "row": self.model._meta.verbose_name,
+                "name": row,
+                "rows": self.model._meta.verbose_name_plural,
+            },
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import reversion
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
+from django.db.models import F
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from reversion.errors import RevertError
@@ -54,6 +55,24 @@ def register():
     for model, _fk, _related in ROWS:
         reversion.register(model)
     reversion.register(Initiative, follow=[row[2] for row in ROWS])
+
+
+def record_versions(initiative_ids, user, comment):
+    """Record a new version of each initiative after its rows changed elsewhere.
+
+    Rows edited from their own admin lists (or organisation roles from the
+    organisation's page) change an initiative without its form: its history
+    gets a version, and its lock number goes up so a form opened before is
+    refused rather than silently undoing the change.
+    """
+    ids = {pk for pk in initiative_ids if pk is not None}
+    with transaction.atomic():
+        Initiative.objects.filter(pk__in=ids).update(version=F("version") + 1)
+        for initiative in Initiative.objects.filter(pk__in=ids).order_by("pk"):
+            with reversion.create_revision(atomic=False):
+                reversion.set_user(user)
+                reversion.set_comment(comment)
+                reversion.add_to_revision(initiative)
 
 
 # --- Reading a version ------------------------------------------------------------

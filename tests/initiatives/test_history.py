@@ -7,7 +7,7 @@ import reversion
 from reversion.models import Version
 
 from initiatives import history
-from initiatives.models import KPI, Initiative, Objective
+from initiatives.models import KPI, Initiative, InitiativeOrganisation, Objective
 from tests.admin_forms import admin_url, editorial_group, errors, form_values, formset
 from tests.factories import InitiativeFactory, KPIFactory, ObjectiveFactory
 
@@ -285,3 +285,57 @@ def test_history_revert_and_recover_pages_have_no_inline_code(publisher):
             assert 'src="' in tag and not body.strip(), (url, tag)
         assert not re.search(r"\sstyle=", html), url
         assert not re.search(r"\son[a-z]+=", html), url
+
+
+def test_rows_changed_from_their_own_list_are_in_the_initiatives_history(
+    publisher,
+):
+    initiative = InitiativeFactory(title="Maths circles")
+    kpi = KPIFactory(initiative=initiative, indicator="Circles", value=10)
+    url = admin_url(KPI, "change", kpi.pk)
+
+    response = publisher.post(
+        url, {**form_values(publisher.get(url).text), "value": "12"}
+    )
+
+    assert response.status_code == 302, errors(response)
+    version = history.versions_of(initiative.pk).get()
+    assert "KPI “Circles” from the KPIs list" in version.revision.comment
+    assert Version.objects.get_for_object(kpi).get().field_dict["value"] == 12
+    initiative.refresh_from_db()
+    assert initiative.version == 2  # forms opened before are now stale
+
+    publisher.post(admin_url(KPI, "delete", kpi.pk), {"post": "yes"})
+    latest = history.versions_of(initiative.pk).last()
+    assert history.snapshot(latest).rows[KPI] == {}
+
+
+def test_roles_changed_on_the_organisation_page_are_in_the_initiatives_history(
+    publisher,
+):
+    from initiatives.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    initiative = InitiativeFactory(title="Maths circles")
+    organisation = OrganisationFactory(name="Maths society")
+    url = admin_url(Organisation, "change", organisation.pk)
+    data = form_values(publisher.get(url).text)
+    data.update(
+        {
+            "initiative_roles-TOTAL_FORMS": "1",
+            "initiative_roles-0-initiative": str(initiative.pk),
+            "initiative_roles-0-role": "partner",
+        }
+    )
+
+    response = publisher.post(url, data)
+
+    assert response.status_code == 302, errors(response)
+    version = history.versions_of(initiative.pk).get()
+    assert "Maths society" in version.revision.comment
+    assert [
+        name
+        for name, _data in history.snapshot(version)
+        .rows[InitiativeOrganisation]
+        .values()
+    ] == [str(initiative.organisation_roles.get())]
