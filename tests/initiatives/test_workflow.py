@@ -387,3 +387,31 @@ def test_publisher_is_offered_the_same_actions_as_a_superuser(publisher):
     }
 
     assert {"delete_selected", "publish", "archive", "unpublish"} <= offered
+
+
+def test_editor_cannot_publish_or_unpublish_by_reverting(editor, publisher, states):
+    from initiatives import history
+
+    published = states[PUBLISHED]
+    # Two versions: published, then moved back to draft by a publisher.
+    _change(publisher, published, title="Published title")
+    _run_action(publisher, "unpublish", [published])
+    first, second = history.versions_of(published.pk)
+    revert_to_published = admin_url(Initiative, "revision", published.pk, first.pk)
+
+    page = editor.get(revert_to_published)
+    response = editor.post(revert_to_published, form_values(page.text))
+
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.publication_state == DRAFT
+
+    # And a published initiative cannot be reverted by an editor either.
+    _run_action(publisher, "publish", [published])
+    revert_to_draft = admin_url(Initiative, "revision", published.pk, second.pk)
+    response = editor.post(
+        revert_to_draft, form_values(editor.get(revert_to_draft).text)
+    )
+    assert response.status_code == 403
+    published.refresh_from_db()
+    assert published.publication_state == PUBLISHED
