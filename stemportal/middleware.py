@@ -6,6 +6,8 @@ Both live here, not in the initiatives app: they concern the whole site
 """
 
 import logging
+import secrets
+from functools import wraps
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -22,21 +24,75 @@ RETRY_AFTER = 30
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
 
 
+class CSPNonce:
+    """A per-request nonce, made only when a template uses it.
+
+    Our own pages never need one. Redoc (/api/docs/reference/) does: its
+    styled-components insert ``<style>`` elements, which a strict policy only
+    allows with a nonce; Redoc's ``nonce`` option puts it on them.
+    """
+
+    def __init__(self):
+        self.value = None
+
+    def __str__(self):
+        if self.value is None:
+            self.value = secrets.token_urlsafe(18)
+        return self.value
+
+
+def extend_policy(policy, additions):
+    """`policy` with sources added: `additions` maps a directive to a list."""
+    directives = []
+    for directive in policy.split("; "):
+        name = directive.split(" ", 1)[0]
+        directives.append(" ".join([directive, *additions.get(name, [])]))
+    return "; ".join(directives)
+
+
+def csp_allow(**additions):
+    """View decorator: add sources to a directive for this view's responses,
+    e.g. ``csp_allow(style_src=["'sha256-…'"])``. Never 'unsafe-inline'."""
+    additions = {name.replace("_", "-"): list(v) for name, v in additions.items()}
+    assert not any("unsafe" in source for v in additions.values() for source in v)
+
+    def decorator(view):
+        def wrapped(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            response.csp_additions = additions
+            return response
+
+        return wraps(view)(wrapped)
+
+    return decorator
+
+
 class ContentSecurityPolicyMiddleware:
     """Sends settings.CONTENT_SECURITY_POLICY with every response.
 
     A view that needs a stricter policy (uploaded media) sets its own header,
-    which is kept.
+    which is kept. A page whose template used ``request.csp_nonce`` gets that
+    nonce added to script-src and style-src, for that response only.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        request.csp_nonce = CSPNonce()
         response = self.get_response(request)
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", "")
         if policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = policy
+            additions = {
+                name: list(sources)
+                for name, sources in getattr(response, "csp_additions", {}).items()
+            }
+            if request.csp_nonce.value is not None:
+                for name in ("script-src", "style-src"):
+                    additions.setdefault(name, []).append(
+                        f"'nonce-{request.csp_nonce.value}'"
+                    )
+            response["Content-Security-Policy"] = extend_policy(policy, additions)
         return response
 
 
