@@ -167,6 +167,10 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# The "json" format with full microseconds (Django's cuts them to
+# milliseconds), so that a backup restores exactly: stemportal/serializers.py.
+SERIALIZATION_MODULES = {"json": "stemportal.serializers"}
+
 # Web addresses typed without a scheme are taken as https:// (Django 6 default).
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
