@@ -193,6 +193,23 @@ PROPOSE = [
         r"establishes|provides)\b"
     ),
     re.compile(r"\bThrough the ([A-Z][^,]{2,60}),"),
+    # A name in quotes that the government or a ministry introduced or launched:
+    # "in 2023 the government introduced the 'National Programme for …'".
+    re.compile(
+        r"\b(?:introduced|launched|adopted|presented)\s+(?:the|a|an)\s+"
+        r"['‘“\"]([A-Z][^'’”\"]{3,120})['’”\"]"
+    ),
+    # "launched the project Shaping the future - … (InnoVET)": a programme or
+    # project named with its acronym.
+    re.compile(
+        r"\b(?:introduced|launched|set up|established)\s+the\s+(?:project|programme|"
+        r"initiative)\s+([A-Z][^()]{3,120}?\s\([A-Z][\w\-]{1,15}\))"
+    ),
+    # "a National Skills Council (NSC) was launched": a body with its acronym.
+    re.compile(
+        r"\b(?:[Aa]n?|[Tt]he)\s+([A-Z][\w\- ]{3,80}?)\s\([A-Z][\w\-]{1,15}\)\s+"
+        r"(?:was|were|has been|is)\s+(?:launched|established|set up|created)\b"
+    ),
 ]
 
 
@@ -265,6 +282,13 @@ def parse(text, *, title=""):
     record.kind = KINDS.get(kind, "policy")
     if kind and kind not in KINDS:
         record.warnings.append(f"Unknown type of development “{kind}”.")
+    elif not kind and any(stage == "legislative" for _, stage in record.milestones):
+        # Only a law or regulation goes through a legislative process.
+        record.kind = "legislation"
+        record.warnings.append(
+            "The copy does not give the type of development: the timeline's "
+            "legislative process makes it “regulation / legislation”; check it."
+        )
     elif not kind:
         record.warnings.append(
             "The copy does not give the type of development: the kind "
@@ -281,10 +305,23 @@ def parse(text, *, title=""):
 
     if record.milestones:
         record.year_start = record.milestones[0][0]
-        record.status = STATUS_OF_STAGE[record.milestones[-1][1]]
+        last_year, last_stage = record.milestones[-1]
+        record.status = STATUS_OF_STAGE[last_stage]
+        if last_stage in ("completed", "discontinued"):
+            # The timeline's last stage ends the policy: that year is its end.
+            record.year_end = last_year
 
+    # A line ending in a colon introduces the list below it ("Increasing the
+    # attractiveness of apprenticeship training, through:"): it groups them.
+    group = ""
     for para in objectives:
-        record.objectives.append(("", strip_bullet(para)))
+        if is_bullet(para):
+            record.objectives.append((group, strip_bullet(para)))
+        elif para.endswith(":") and len(para) < 250:
+            group = para.rstrip(":").strip()
+        else:
+            group = ""
+            record.objectives.append(("", para))
 
     for line in found.get("bodies", []):
         name = strip_bullet(line)

@@ -300,7 +300,8 @@ REGION_WORDS = {
     "flemish": "Flanders", "flanders": "Flanders", "walloon": "Wallonia",
     "wallonia": "Wallonia", "basque": "Basque Country", "catalan": "Catalonia",
     "catalonia": "Catalonia", "scottish": "Scotland", "scotland": "Scotland",
-    "bavarian": "Bavaria", "bavaria": "Bavaria",
+    "bavarian": "Bavaria", "bavaria": "Bavaria", "brittany": "Brittany",
+    "breton": "Brittany",
 }  # fmt: skip
 
 
