@@ -144,14 +144,20 @@ def strip_help(lines):
 
 def take_milestones(lines):
     """Milestones from stage lines ("- 2020Design" or "2017" then "Approved/Agreed");
-    returns them and the remaining lines."""
-    milestones, rest = [], []
+    returns them, the notes under year-and-stage pairs, and the remaining lines.
+
+    The entry's per-year progress repeats each year and stage on two lines,
+    followed by what happened that year: that text is the milestone's note.
+    """
+    milestones, notes, rest = [], {}, []
+    noting = None
     i = 0
     while i < len(lines):
         line = lines[i]
         match = STAGE_LINE.match(line)
         if match:
             milestones.append((int(match["year"]), STAGES[match["stage"].lower()]))
+            noting = None
             i += 1
             continue
         if (
@@ -160,12 +166,19 @@ def take_milestones(lines):
             and STAGE_ONLY.match(lines[i + 1])
         ):
             stage = STAGE_ONLY.match(lines[i + 1])["stage"].lower()
-            milestones.append((int(YEAR_ONLY.match(line)["year"]), STAGES[stage]))
+            noting = (int(YEAR_ONLY.match(line)["year"]), STAGES[stage])
+            milestones.append(noting)
             i += 2
             continue
-        rest.append(line)
+        if noting is not None and heading_of(line):
+            noting = None
+        if noting is not None:
+            if line.strip():
+                notes[noting] = clean(f"{notes.get(noting, '')} {line}")
+        else:
+            rest.append(line)
         i += 1
-    return milestones, rest
+    return milestones, notes, rest
 
 
 def text_of(lines):
@@ -225,10 +238,11 @@ def propose_title(*texts):
 def parse(text, *, title=""):
     text = prepare(text)
     lines = text.split("\n")
-    milestones, lines = take_milestones(lines)
+    milestones, notes, lines = take_milestones(lines)
     preamble, found = sections(lines)
     record = ImportRecord(source=SOURCE)
     record.milestones = sorted(set(milestones))
+    record.milestone_notes = notes
 
     for key in list(found):
         found[key] = strip_help(found[key])

@@ -534,7 +534,10 @@ def save_record(record, resolver, default_country, label=""):
         kpi.full_clean(exclude=["initiative"])
         kpi.save()
     for year, stage in record.milestones:
-        milestone = Milestone(initiative=initiative, year=year, stage=stage)
+        note = record.milestone_notes.get((year, stage), "")
+        milestone = Milestone(
+            initiative=initiative, year=year, stage=stage, note=note[:500]
+        )
         milestone.full_clean(exclude=["initiative"])
         milestone.save()
     if record.related:

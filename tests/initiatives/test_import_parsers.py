@@ -468,6 +468,13 @@ def test_cedefop_legislative_process_completed_stage_and_grouped_objectives():
     ]
     assert record.title == "Apprentices for Tomorrow (AFT)"
     assert record.title_proposed
+    # The per-year progress under a year and its stage is that milestone's note.
+    assert record.milestone_notes == {
+        (2019, "approved"): "The amendment was passed by parliament.",
+        (2020, "implementation"): "The first call of the programme was held.",
+    }
+    assert "first call of the programme" not in record.description
+    assert record.description.startswith("In March 2019, parliament passed")
 
 
 @pytest.mark.parametrize(

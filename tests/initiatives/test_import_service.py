@@ -378,3 +378,13 @@ def test_two_letter_words_are_never_read_as_countries(catalogue):
     )
     import_document(text, title="IT occupations")
     assert Initiative.objects.get(slug="it-occupations").countries.count() == 0
+
+
+def test_cedefop_progress_notes_are_saved_on_the_milestones(catalogue):
+    import_document(document("cedefop_legislation.txt"), title="Apprentice law")
+    initiative = Initiative.objects.get(slug="apprentice-law")
+    notes = {(m.year, m.stage): m.note for m in initiative.milestones.all()}
+    assert notes[(2019, "approved")] == "The amendment was passed by parliament."
+    assert notes[(2021, "completed")] == ""
+    assert initiative.kind == "legislation"
+    assert initiative.year_end == 2021
