@@ -223,7 +223,8 @@ def measure(sources, fixtures):
                 field: best is not None and same(field, truth[field], best[field])
                 for field in FIELDS
             }
-            rows.append({"slug": truth["slug"], "cells": cells})
+            filled = [f for f in FIELDS if truth[f] not in ("", 0, [], [None, None])]
+            rows.append({"slug": truth["slug"], "cells": cells, "filled": filled})
         results.append(
             {
                 "file": path.name,
@@ -239,6 +240,15 @@ def measure(sources, fixtures):
 def score(result):
     right = sum(sum(row["cells"].values()) for row in result["rows"])
     return right, len(FIELDS) * len(result["rows"])
+
+
+def facts(result):
+    """Fields the curated record fills (facts to find) and how many were found."""
+    filled = sum(len(row.get("filled", [])) for row in result["rows"])
+    found = sum(
+        sum(row["cells"][f] for f in row.get("filled", [])) for row in result["rows"]
+    )
+    return found, filled
 
 
 def markdown(results, baseline=None):
@@ -263,39 +273,48 @@ def markdown(results, baseline=None):
                 + " |"
             )
     out.append("")
-    head = "| document | records | fields right |"
-    line = "| --- | --- | --- |"
+    head = "| document | records | fields right | facts found |"
+    line = "| --- | --- | --- | --- |"
     if baseline:
         head = (
-            "| document | records before | records after | right before | right after |"
+            "| document | records before → after | fields right before → after "
+            "| facts found before → after |"
         )
-        line = "| --- | --- | --- | --- | --- |"
     out += [head, line]
-    totals = [0, 0, 0]
+    totals = [0, 0, 0, 0, 0]
     for result in results:
         right, total = score(result)
-        records = result["records"] or f"refused: {result['refused']}"
+        found, filled = facts(result)
+        records = result["records"] or "refused"
         totals[1] += right
         totals[2] += total
+        totals[3] += found
+        totals[4] += filled
         if baseline:
             old = before.get(result["file"])
             old_right = score(old)[0] if old else 0
+            old_found = facts(old)[0] if old else 0
             totals[0] += old_right
             old_records = (old["records"] or "refused") if old else "?"
-            new_records = result["records"] or "refused"
             out.append(
-                f"| {result['file']} | {old_records} | {new_records} | "
-                f"{old_right}/{total} | {right}/{total} |"
+                f"| {result['file']} | {old_records} → {records} | "
+                f"{old_right} → {right} of {total} | "
+                f"{old_found} → {found} of {filled} |"
             )
         else:
-            out.append(f"| {result['file']} | {records} | {right}/{total} |")
+            out.append(
+                f"| {result['file']} | {records} | {right}/{total} | {found}/{filled} |"
+            )
     if baseline:
+        old_facts = sum(facts(r)[0] for r in baseline)
         out.append(
-            f"| **all** | | | **{totals[0]}/{totals[2]}** | "
-            f"**{totals[1]}/{totals[2]}** |"
+            f"| **all** | | **{totals[0]} → {totals[1]} of {totals[2]}** | "
+            f"**{old_facts} → {totals[3]} of {totals[4]}** |"
         )
     else:
-        out.append(f"| **all** | | **{totals[1]}/{totals[2]}** |")
+        out.append(
+            f"| **all** | | **{totals[1]}/{totals[2]}** | **{totals[3]}/{totals[4]}** |"
+        )
     return "\n".join(out)
 
 

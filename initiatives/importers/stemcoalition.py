@@ -491,6 +491,10 @@ def build_record(title, fields, page_country, known_countries=()):
         else:
             record.summary = paras[0]
             record.description = "\n\n".join(paras[1:])
+        # A bulleted list in the body ("… will elevate STEM education by:")
+        # lists aims, as bullets do in a programme's description.
+        if not record.objectives:
+            record.objectives = items(body.split("\n"))
     if "eu_project:summary" in values:
         record.summary = "\n\n".join(paragraphs(values["eu_project:summary"]))
     for key in ("eu_project:objectives", "eu_project:main_activities"):

@@ -500,3 +500,17 @@ def test_cedefop_legislative_process_completed_stage_and_grouped_objectives():
 )
 def test_cedefop_titles_proposed_from_names_the_text_introduces(text, title):
     assert cedefop.propose_title(text) == title
+
+
+def test_a_bulleted_list_in_a_pages_body_gives_the_objectives():
+    text = (
+        "Towards STEM teachers for all\n\nSource / author: \nNordic Maker Network\n"
+        "Publication date: \n3 March 2016\n\nMinistries agree to act together by:\n\n"
+        "  • Sharing teacher training material;\n"
+        "  • Meeting once a year.\n"
+    )
+    _fmt, [record] = parse_document(text)
+    assert record.objectives == [
+        ("Ministries agree to act together by", "Sharing teacher training material;"),
+        ("Ministries agree to act together by", "Meeting once a year."),
+    ]
