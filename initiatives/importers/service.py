@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -395,7 +396,9 @@ def import_document(
     )
     outcomes = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            # One revision in each initiative's history (see history.py).
+            reversion.set_comment(f"Imported from {label or 'a source document'}.")
             for record in records:
                 if url and not record.source_url:
                     record.source_url = url
