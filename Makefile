@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format clean
+.PHONY: help install run test lint format clean backup restore
 
 help:
 	@echo "make run    install, migrate, load the catalogue, serve on http://127.0.0.1:8000"
 	@echo "make test   install and run the whole suite (lint, migrations check, tests)"
 	@echo "make lint   ruff check and format check"
+	@echo "make backup  write backups/stemportal-<time>.json.gz (catalogue, history, users)"
+	@echo "make restore FILE=backups/....json.gz [FORCE=1]  restore into an empty database"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +45,14 @@ format: install
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest --cov --cov-report=term
+
+# Whole catalogue, history, users and groups, compressed (README: Backups).
+backup: install
+	$(PY) manage.py backup_catalogue $(if $(DIR),--directory "$(DIR)")
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/stemportal-....json.gz [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore_catalogue "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage htmlcov

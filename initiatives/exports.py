@@ -230,13 +230,26 @@ class Echo:
         return value
 
 
+#: A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    """A CSV cell: text that a spreadsheet would take for a formula
+    (``=HYPERLINK(...)``) gets a leading apostrophe, which shows it as text
+    (OWASP's advice against CSV injection). Numbers are left alone."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
 def csv_lines(queryset, request):
     writer = csv.writer(Echo())
     yield writer.writerow(COLUMNS)
     for values in rows(queryset, request):
-        yield writer.writerow(
-            ["" if value is None else value for value in values.values()]
-        )
+        yield writer.writerow([csv_cell(value) for value in values.values()])
 
 
 def json_chunks(queryset, request):

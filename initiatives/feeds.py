@@ -110,7 +110,11 @@ class InitiativeFeed(Feed):
         return initiative.title
 
     def item_description(self, initiative):
-        return initiative.summary or initiative.get_kind_display()
+        # Feed readers take descriptions as HTML (Atom says type="html"): the
+        # summary is text, so it is escaped, as the pages escape it.
+        # Quotes need no escaping in text, and readers show them as typed.
+        text = initiative.summary or initiative.get_kind_display()
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     def item_link(self, initiative):
         return initiative.get_absolute_url()

@@ -24,6 +24,8 @@ from django.db.models import F
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .models import (
     Country,
@@ -228,14 +230,19 @@ class InitiativeFilter(django_filters.FilterSet):
 
     # --- Filters -------------------------------------------------------------
 
+    # extend_schema_field tells the API schema each parameter's type, which
+    # drf-spectacular cannot guess from a method filter (check --deploy warned).
+
     # A method filter gets the field's cleaned value even when nothing was
     # chosen (an empty queryset or list). The form has already evaluated
     # querysets, so the emptiness test costs no query.
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_country(self, queryset, name, countries):
         """Initiatives linked to the country directly or through a region."""
         return queryset.in_countries(countries) if countries else queryset
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_terms(self, queryset, name, terms):
         """A parent term (a broad level, a category, a framework, a group of
         target groups) also finds the terms under it."""
@@ -246,13 +253,16 @@ class InitiativeFilter(django_filters.FilterSet):
     def filter_choices(self, queryset, name, values):
         return queryset.filter(**{f"{name}__in": values}) if values else queryset
 
+    @extend_schema_field(OpenApiTypes.STR)
     def filter_organisation(self, queryset, name, organisations):
         """Initiatives in which the organisation has any role."""
         return queryset.with_organisations(organisations) if organisations else queryset
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_year_from(self, queryset, name, year):
         return queryset if year is None else queryset.active_from(year)
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_year_to(self, queryset, name, year):
         return queryset if year is None else queryset.active_until(year)
 

@@ -59,3 +59,83 @@ def test_database_url_selects_postgresql():
     _debug, engine, name, _hosts = result.stdout.split()
     assert engine == "django.db.backends.postgresql"
     assert name == "stemportal"
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-key-" + "k7Q2x9Lm" * 6,
+    "ALLOWED_HOSTS": "stem.example",
+}
+
+
+def run_manage(*args, **env):
+    clean_env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "ADMIN_URL"}
+    }
+    clean_env.update(env)
+    # `shell -c` prints what it imported first: answers are on the last line.
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_check_deploy_reports_nothing_with_production_settings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_check_deploy_warns_when_https_is_turned_off():
+    """The clean result above comes from the HTTPS settings, not from silence."""
+    result = run_manage("check", "--deploy", **PRODUCTION, HTTPS="0")
+    assert "security.W008" in result.stderr  # no SSL redirect
+    assert "security.W012" in result.stderr  # session cookie not secure
+
+
+def test_production_turns_on_https_hsts_and_secure_cookies():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD, "
+        "s.SECURE_PROXY_SSL_HEADER)",
+        **PRODUCTION,
+        SECURE_HSTS_PRELOAD="0",
+        SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "True True True True True 31536000 True False "
+        "('HTTP_X_FORWARDED_PROTO', 'https')"
+    )
+
+
+def test_debug_default_serves_plain_http_for_local_development():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, "
+        "s.SECURE_PROXY_SSL_HEADER)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False 0 None"
+
+
+def test_admin_path_comes_from_the_environment():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.urls import reverse; print(reverse('admin:index'))",
+        ADMIN_URL="/editors-7f3a/",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "/editors-7f3a/"

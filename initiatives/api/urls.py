@@ -4,7 +4,18 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import SimpleRouter
 
+from stemportal.middleware import csp_allow
+
 from . import views
+
+#: Redoc (drf-spectacular-sidecar) inserts two <style> elements before it can
+#: be given the page's nonce: perfect-scrollbar's stylesheet and an empty one.
+#: The Content-Security-Policy allows exactly these by hash, no other inline
+#: style (tests/browser/test_csp.py fails if an upgrade changes them).
+REDOC_STYLE_HASHES = [
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+]
 
 app_name = "api"
 
@@ -26,8 +37,10 @@ urlpatterns = [
     path(
         "docs/reference/",
         # Our template: Redoc from drf-spectacular-sidecar, no CDN, no inline code.
-        SpectacularRedocView.as_view(
-            url_name="api:schema", template_name="api/redoc.html"
+        csp_allow(style_src=REDOC_STYLE_HASHES)(
+            SpectacularRedocView.as_view(
+                url_name="api:schema", template_name="api/redoc.html"
+            )
         ),
         name="reference",
     ),

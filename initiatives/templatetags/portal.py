@@ -21,6 +21,15 @@ def canonical_url(context):
 
 
 @register.filter
+def web_address(value):
+    """`value` if it is an http(s) address, else "": a ``javascript:`` or
+    ``data:`` address that reached the database past the forms' checks (an
+    import, a script) is never made into a link."""
+    value = str(value or "").strip()
+    return value if value.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
 def current_section(path, section_url):
     """The `aria-current` value of a navigation link to `section_url`.
 

@@ -30,6 +30,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from ..models import Initiative, InitiativeOrganisation, Organisation
+from .portal import web_address
 
 register = template.Library()
 
@@ -258,7 +259,7 @@ def initiative_data(initiative, request):
         data["alternateName"] = initiative.original_title
     if initiative.summary:
         data["description"] = initiative.summary
-    if initiative.website:
+    if web_address(initiative.website):
         data["sameAs"] = initiative.website
     if initiative.image:
         data["image"] = request.build_absolute_uri(initiative.image.url)
@@ -337,7 +338,7 @@ def organisation_data(organisation, request):
         "@id": request.build_absolute_uri(organisation.get_absolute_url()),
         "identifier": organisation.slug,
     }
-    if organisation.website:
+    if web_address(organisation.website):
         data["sameAs"] = organisation.website
     if organisation.description:
         data["description"] = organisation.description

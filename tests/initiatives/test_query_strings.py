@@ -1,8 +1,10 @@
-"""Property: no query string makes the catalogue or a country page fail."""
+"""Property: no query string makes a list page, a feed, an export or an API
+endpoint fail with a server error."""
 
 from urllib.parse import quote
 
 import pytest
+from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -91,6 +93,7 @@ def catalogue():
     vario = OrganisationFactory(slug="vario", name="VARIO", country=belgium)
     for n in range(3):
         initiative = InitiativeFactory(
+            slug=f"stem-lab-{n}",
             countries=[belgium],
             regions=[RegionFactory(country=belgium)],
             education_levels=[secondary],
@@ -111,3 +114,63 @@ def test_no_query_string_causes_a_server_error(client, catalogue, path, query):
 
     assert response.status_code < 500, (path, query)
     assert response.status_code in (200, 301), (path, query)
+
+
+#: Every list page and machine endpoint, with the catalogue above.
+ENDPOINTS = [
+    "/",
+    "/countries/",
+    "/organisations/",
+    "/organisations/vario/",
+    "/initiatives/feed/",
+    "/initiatives/feed/atom/",
+    "/countries/be/feed/",
+    "/countries/be/feed/atom/",
+    "/initiatives/export.csv",
+    "/initiatives/export.json",
+    "/sitemap.xml",
+    "/api/",
+    "/api/initiatives/",
+    "/api/initiatives/stem-lab-0/",
+    "/api/countries/",
+    "/api/countries/be/",
+    "/api/organisations/",
+    "/api/organisations/vario/",
+    "/api/education-levels/",
+    "/api/target-groups/",
+    "/api/themes/",
+    "/api/priorities/",
+]
+
+
+@pytest.fixture
+def no_api_throttling(settings):
+    """Hundreds of requests a second: the API's rate limit would answer 429."""
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": None},
+    }
+    cache.clear()
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_every_endpoint_answers_without_a_query(client, catalogue, path):
+    """So that the property below tests working endpoints, not 404s."""
+    assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=query_strings)
+def test_no_query_string_makes_an_endpoint_fail(
+    client, catalogue, no_api_throttling, path, query
+):
+    response = client.get(f"{path}?{query}")
+    if response.streaming:
+        b"".join(response.streaming_content)  # exports fail while streaming, if ever
+
+    assert response.status_code < 500, (path, query)
