@@ -339,3 +339,18 @@ def test_roles_changed_on_the_organisation_page_are_in_the_initiatives_history(
         .rows[InitiativeOrganisation]
         .values()
     ] == [str(initiative.organisation_roles.get())]
+
+
+def test_changes_to_countries_and_vocabularies_are_shown_by_name(publisher):
+    from tests.factories import CountryFactory
+
+    belgium = CountryFactory(code="BE", name="Belgium", slug="belgium")
+    estonia = CountryFactory(code="EE", name="Estonia", slug="estonia")
+    initiative = _new_initiative(publisher)
+    _edit(publisher, initiative, countries=[str(belgium.pk), str(estonia.pk)])
+    latest = history.versions_of(initiative.pk).last()
+
+    response = publisher.get(admin_url(Initiative, "changes", initiative.pk, latest.pk))
+
+    changes = {c.what: (c.before, c.after) for c in response.context["changes"]}
+    assert changes == {"countries": ("—", "Belgium, Estonia")}
