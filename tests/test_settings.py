@@ -72,7 +72,16 @@ def run_manage(*args, **env):
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "ADMIN_URL"}
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "HTTPS",
+            "ADMIN_URL",
+            # Set by the browser tests' conftest; never in production.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     clean_env.update(env)
     # `shell -c` prints what it imported first: answers are on the last line.
