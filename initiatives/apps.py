@@ -5,3 +5,8 @@ class InitiativesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "initiatives"
     verbose_name = "Catalogue"
+
+    def ready(self):
+        from . import history
+
+        history.register()

@@ -10,7 +10,16 @@ class InitiativeQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def published(self):
+        """What the public lists, counts, feeds, exports and the API show."""
         return self.filter(publication_state="published")
+
+    def with_public_page(self):
+        """Published and archived: an archived initiative keeps its page.
+
+        Its page says it is archived and asks search engines not to index it;
+        it is on no list and in no count (see published()).
+        """
+        return self.filter(publication_state__in=["published", "archived"])
 
     def in_countries(self, countries):
         """Initiatives in any of these countries, directly or through a region.

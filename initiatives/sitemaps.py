@@ -4,7 +4,7 @@ The sitemap lists every public page worth indexing: home, the catalogue, the
 country and organisation lists, each country with published initiatives,
 each organisation and each published initiative. Filtered views of the
 catalogue are one page for search engines (their canonical URL has no query)
-and stay out. Drafts stay out.
+and stay out. Drafts and archived initiatives stay out.
 """
 
 from django.contrib.sitemaps import Sitemap

@@ -284,8 +284,17 @@ class InitiativeListView(ForgivingPaginationMixin, FilterView):
         return context
 
 
+DRAFT = Initiative.PublicationState.DRAFT
+ARCHIVED = Initiative.PublicationState.ARCHIVED
+PUBLIC_PAGE_STATES = {Initiative.PublicationState.PUBLISHED, ARCHIVED}
+
+
 class InitiativeDetailView(DetailView):
-    """One initiative, every field. Drafts are for staff only, with a banner."""
+    """One initiative, every field.
+
+    Drafts are for staff only, with a banner. Archived initiatives keep their
+    page for everyone, with a notice, so links to them do not break.
+    """
 
     template_name = "initiatives/initiative_detail.html"
     context_object_name = "initiative"
@@ -293,7 +302,7 @@ class InitiativeDetailView(DetailView):
     def get_queryset(self):
         if self.request.user.is_staff:
             return Initiative.objects.for_detail()
-        return Initiative.objects.published().for_detail()
+        return Initiative.objects.with_public_page().for_detail()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -301,10 +310,12 @@ class InitiativeDetailView(DetailView):
         is_staff = self.request.user.is_staff
 
         def visible(other):
-            return is_staff or other.is_published
+            return is_staff or other.publication_state in PUBLIC_PAGE_STATES
 
         context.update(
             {
+                "is_draft": initiative.publication_state == DRAFT,
+                "is_archived": initiative.publication_state == ARCHIVED,
                 "objective_groups": group_objectives(initiative.objectives.all()),
                 "theme_groups": group_by_top_term(initiative.themes.all()),
                 "priority_groups": group_by_top_term(initiative.priorities.all()),

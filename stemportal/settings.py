@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_countries",
+    "reversion",  # history of initiatives, with revert (issue 7)
     "axes",
     "initiatives",
 ]

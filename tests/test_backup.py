@@ -17,6 +17,7 @@ from django.core.management.base import CommandError
 
 from initiatives.management.commands.restore_catalogue import backed_up_models
 from initiatives.models import Initiative
+from tests.admin_forms import editorial_group
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -66,9 +67,7 @@ def edited_catalogue(catalogue, django_user_model):
     editor = django_user_model.objects.create_user(
         "editor", "editor@example.org", "another-long-password", is_staff=True
     )
-    # The group our migration makes (get_or_create: a transactional test run
-    # before this one may have emptied the tables).
-    editor.groups.add(Group.objects.get_or_create(name="Editor")[0])
+    editor.groups.add(editorial_group("Editor"))
     agenda = Initiative.objects.get(slug="stem-agenda-2030")
     agenda.summary = "Flanders' STEM agenda — edited «with» unicode ✓"
     agenda.save()
@@ -108,7 +107,7 @@ def test_restore_refuses_a_database_with_content(edited_catalogue, tmp_path):
     call_command("backup_catalogue", output=backup, verbosity=0)
     Initiative.objects.filter(slug="stem-agenda-2030").update(title="Changed")
 
-    with pytest.raises(CommandError, match=r"not empty \(10 initiatives, .*--force"):
+    with pytest.raises(CommandError, match=r"not empty \(40 initiatives, .*--force"):
         call_command("restore_catalogue", str(backup))
 
     assert Initiative.objects.get(slug="stem-agenda-2030").title == "Changed"
@@ -130,7 +129,7 @@ def test_a_failed_restore_changes_nothing(edited_catalogue, tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - whichever error the database raises
         call_command("restore_catalogue", str(backup), force=True, verbosity=0)
 
-    assert Initiative.objects.count() == 10
+    assert Initiative.objects.count() == 40  # the shipped catalogue, untouched
     assert Initiative.objects.get(slug="stem-agenda-2030").summary.endswith("✓")
 
 
@@ -189,7 +188,7 @@ def test_restore_into_a_freshly_migrated_database_file(edited_catalogue, tmp_pat
     restored = manage(url, "restore_catalogue", str(backup))
     manage(url, "backup_catalogue", "--output", str(tmp_path / "again.json.gz"))
 
-    assert "10 initiatives" in restored.stdout
+    assert "40 initiatives" in restored.stdout
 
     def objects(path):
         items = json.loads(gzip.decompress(path.read_bytes()))

@@ -72,6 +72,7 @@ def run_manage(*args, **env):
     clean_env = {
         key: value
         for key, value in os.environ.items()
+        # DJANGO_ALLOW_ASYNC_UNSAFE: set for the browser tests in this process.
         if key
         not in {
             "DEBUG",
@@ -79,7 +80,6 @@ def run_manage(*args, **env):
             "ALLOWED_HOSTS",
             "HTTPS",
             "ADMIN_URL",
-            # Set by the browser tests' conftest; never in production.
             "DJANGO_ALLOW_ASYNC_UNSAFE",
         }
     }

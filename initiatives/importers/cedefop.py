@@ -144,14 +144,20 @@ def strip_help(lines):
 
 def take_milestones(lines):
     """Milestones from stage lines ("- 2020Design" or "2017" then "Approved/Agreed");
-    returns them and the remaining lines."""
-    milestones, rest = [], []
+    returns them, the notes under year-and-stage pairs, and the remaining lines.
+
+    The entry's per-year progress repeats each year and stage on two lines,
+    followed by what happened that year: that text is the milestone's note.
+    """
+    milestones, notes, rest = [], {}, []
+    noting = None
     i = 0
     while i < len(lines):
         line = lines[i]
         match = STAGE_LINE.match(line)
         if match:
             milestones.append((int(match["year"]), STAGES[match["stage"].lower()]))
+            noting = None
             i += 1
             continue
         if (
@@ -160,12 +166,19 @@ def take_milestones(lines):
             and STAGE_ONLY.match(lines[i + 1])
         ):
             stage = STAGE_ONLY.match(lines[i + 1])["stage"].lower()
-            milestones.append((int(YEAR_ONLY.match(line)["year"]), STAGES[stage]))
+            noting = (int(YEAR_ONLY.match(line)["year"]), STAGES[stage])
+            milestones.append(noting)
             i += 2
             continue
-        rest.append(line)
+        if noting is not None and heading_of(line):
+            noting = None
+        if noting is not None:
+            if line.strip():
+                notes[noting] = clean(f"{notes.get(noting, '')} {line}")
+        else:
+            rest.append(line)
         i += 1
-    return milestones, rest
+    return milestones, notes, rest
 
 
 def text_of(lines):
@@ -193,6 +206,23 @@ PROPOSE = [
         r"establishes|provides)\b"
     ),
     re.compile(r"\bThrough the ([A-Z][^,]{2,60}),"),
+    # A name in quotes that the government or a ministry introduced or launched:
+    # "in 2023 the government introduced the 'National Programme for …'".
+    re.compile(
+        r"\b(?:introduced|launched|adopted|presented)\s+(?:the|a|an)\s+"
+        r"['‘“\"]([A-Z][^'’”\"]{3,120})['’”\"]"
+    ),
+    # "launched the project Shaping the future - … (InnoVET)": a programme or
+    # project named with its acronym.
+    re.compile(
+        r"\b(?:introduced|launched|set up|established)\s+the\s+(?:project|programme|"
+        r"initiative)\s+([A-Z][^()]{3,120}?\s\([A-Z][\w\-]{1,15}\))"
+    ),
+    # "a National Skills Council (NSC) was launched": a body with its acronym.
+    re.compile(
+        r"\b(?:[Aa]n?|[Tt]he)\s+([A-Z][\w\- ]{3,80}?)\s\([A-Z][\w\-]{1,15}\)\s+"
+        r"(?:was|were|has been|is)\s+(?:launched|established|set up|created)\b"
+    ),
 ]
 
 
@@ -208,10 +238,11 @@ def propose_title(*texts):
 def parse(text, *, title=""):
     text = prepare(text)
     lines = text.split("\n")
-    milestones, lines = take_milestones(lines)
+    milestones, notes, lines = take_milestones(lines)
     preamble, found = sections(lines)
     record = ImportRecord(source=SOURCE)
     record.milestones = sorted(set(milestones))
+    record.milestone_notes = notes
 
     for key in list(found):
         found[key] = strip_help(found[key])
@@ -265,6 +296,13 @@ def parse(text, *, title=""):
     record.kind = KINDS.get(kind, "policy")
     if kind and kind not in KINDS:
         record.warnings.append(f"Unknown type of development “{kind}”.")
+    elif not kind and any(stage == "legislative" for _, stage in record.milestones):
+        # Only a law or regulation goes through a legislative process.
+        record.kind = "legislation"
+        record.warnings.append(
+            "The copy does not give the type of development: the timeline's "
+            "legislative process makes it “regulation / legislation”; check it."
+        )
     elif not kind:
         record.warnings.append(
             "The copy does not give the type of development: the kind "
@@ -281,10 +319,23 @@ def parse(text, *, title=""):
 
     if record.milestones:
         record.year_start = record.milestones[0][0]
-        record.status = STATUS_OF_STAGE[record.milestones[-1][1]]
+        last_year, last_stage = record.milestones[-1]
+        record.status = STATUS_OF_STAGE[last_stage]
+        if last_stage in ("completed", "discontinued"):
+            # The timeline's last stage ends the policy: that year is its end.
+            record.year_end = last_year
 
+    # A line ending in a colon introduces the list below it ("Increasing the
+    # attractiveness of apprenticeship training, through:"): it groups them.
+    group = ""
     for para in objectives:
-        record.objectives.append(("", strip_bullet(para)))
+        if is_bullet(para):
+            record.objectives.append((group, strip_bullet(para)))
+        elif para.endswith(":") and len(para) < 250:
+            group = para.rstrip(":").strip()
+        else:
+            group = ""
+            record.objectives.append(("", para))
 
     for line in found.get("bodies", []):
         name = strip_bullet(line)

@@ -63,6 +63,7 @@ class ImportRecord:
     year_end: int | None = None
     status: str = ""
     milestones: list[tuple[int, str]] = field(default_factory=list)
+    milestone_notes: dict[tuple[int, str], str] = field(default_factory=dict)
     objectives: list[tuple[str, str]] = field(default_factory=list)  # group, text
     kpis: list[KPIRow] = field(default_factory=list)
     target_groups: list[str] = field(default_factory=list)
@@ -300,7 +301,8 @@ REGION_WORDS = {
     "flemish": "Flanders", "flanders": "Flanders", "walloon": "Wallonia",
     "wallonia": "Wallonia", "basque": "Basque Country", "catalan": "Catalonia",
     "catalonia": "Catalonia", "scottish": "Scotland", "scotland": "Scotland",
-    "bavarian": "Bavaria", "bavaria": "Bavaria",
+    "bavarian": "Bavaria", "bavaria": "Bavaria", "brittany": "Brittany",
+    "breton": "Brittany",
 }  # fmt: skip
 
 

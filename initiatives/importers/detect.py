@@ -30,7 +30,9 @@ def parse_document(data, *, fmt="auto", title="", known_countries=()):
         if fmt is None:
             raise SourceError(
                 "The document is neither an EU STEM Coalition page nor a Cedefop "
-                "timeline entry: no recognisable fields were found."
+                "timeline entry: no recognisable fields were found. Pages that "
+                "describe an organisation (a member profile, a list of partners) "
+                "hold no initiative to import: add the organisation by hand."
             )
     elif fmt not in FORMATS:
         raise SourceError(f"Unknown format “{fmt}”.")

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -305,30 +306,45 @@ class Resolver:
         }
 
     def country_in_text(self, record):
-        """The one country the text keeps naming, if there is a clear one."""
+        """The one country the text keeps naming, or the only one it names.
+
+        Countries count by name or adjective ("Estonian companies"), never by
+        a two-letter word: "It", "At" and "IT occupations" are not Italy or
+        Austria.
+        """
         text = " ".join(
             [record.title, record.summary, record.background, record.description]
             + [text for _group, text in record.objectives]
         )
         counts = {}
-        for word in re.findall(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w-]+)?", text):
-            for candidate in (word, word.split()[0]):
+        words = re.findall(r"[A-Z][\w'’-]+", text)
+        i = 0
+        while i < len(words):
+            country = None
+            for size in (2, 1):  # "Czech Republic" before "Czech"
+                candidate = " ".join(words[i : i + size])
                 candidate = re.sub(r"['’]s$", "", candidate)
-                country = self.countries.get(key(candidate))
-                code = COUNTRY_ADJECTIVES.get(candidate.lower())
-                if country is None and code:
-                    country = self.countries.get(code.lower())
+                country = self.country_named(candidate)
                 if country is not None:
-                    counts[country] = counts.get(country, 0) + 1
                     break
+            if country is not None:
+                counts[country] = counts.get(country, 0) + 1
+            i += size if country is not None else 1
         ranked = sorted(counts.items(), key=lambda item: -item[1])
-        if (
-            ranked
-            and ranked[0][1] >= 2
-            and (len(ranked) == 1 or ranked[0][1] > 2 * ranked[1][1])
+        if len(ranked) == 1 or (
+            ranked and ranked[0][1] >= 2 and ranked[0][1] > 2 * ranked[1][1]
         ):
             return ranked[0][0]
         return None
+
+    def country_named(self, word):
+        name = key(word)
+        if len(name) <= 3:
+            return None  # a code or an abbreviation, not a name
+        code = COUNTRY_VARIANTS.get(name) or COUNTRY_ADJECTIVES.get(name)
+        if code:
+            return self.countries.get(code.lower())
+        return self.countries.get(name)
 
     def organisation(self, ref):
         """An existing organisation by name or acronym, or None (to be created)."""
@@ -380,7 +396,9 @@ def import_document(
     )
     outcomes = []
     try:
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            # One revision in each initiative's history (see history.py).
+            reversion.set_comment(f"Imported from {label or 'a source document'}.")
             for record in records:
                 if url and not record.source_url:
                     record.source_url = url
@@ -434,10 +452,12 @@ def save_record(record, resolver, default_country, label=""):
     initiative.source_url = record.source_url[:500]
     initiative.source_reference = record.source_reference[:100]
     initiative.source_retrieved_on = timezone.localdate()
-    note = f"Imported from {label or 'a source document'} on {timezone.localdate()}."
-    if warnings:
-        note += " Import warnings: " + " ".join(warnings)
-    initiative.source_note = note
+    # Reader-facing provenance goes to the source note; the importer's warnings
+    # are for editors only, in "needs checking" (set once all are known).
+    initiative.source_note = (
+        f"Imported from {label or 'a source document'} on {timezone.localdate()}."
+    )
+    initiative.needs_checking = ""
     initiative.full_clean(validate_unique=False, validate_constraints=False)
     initiative.save()
 
@@ -517,7 +537,10 @@ def save_record(record, resolver, default_country, label=""):
         kpi.full_clean(exclude=["initiative"])
         kpi.save()
     for year, stage in record.milestones:
-        milestone = Milestone(initiative=initiative, year=year, stage=stage)
+        note = record.milestone_notes.get((year, stage), "")
+        milestone = Milestone(
+            initiative=initiative, year=year, stage=stage, note=note[:500]
+        )
         milestone.full_clean(exclude=["initiative"])
         milestone.save()
     if record.related:
@@ -525,6 +548,11 @@ def save_record(record, resolver, default_country, label=""):
             "The entry mentions related initiatives; link them by hand: "
             + ", ".join(record.related)
             + "."
+        )
+    if warnings:
+        initiative.needs_checking = "\n".join(f"- {w}" for w in warnings)
+        Initiative.objects.filter(pk=initiative.pk).update(
+            needs_checking=initiative.needs_checking
         )
     return Outcome(record.title, action, initiative, warnings, values)
 

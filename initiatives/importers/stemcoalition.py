@@ -153,10 +153,24 @@ def first_title(lines, first_label):
     return None
 
 
+# An overview table's row: "July 7, 2021 | Estonia | Estonian Research Council",
+# followed by the start of the entry's description.
+LISTING_ROW = re.compile(
+    r"^\s*(?P<date>[A-Z][a-z]+\s+\d{1,2},\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4})"
+    r"\s*\|\s*(?P<country>[^|]+?)\s*\|\s*(?P<organisations>[^|]+?)\s*$"
+)
+LISTING_STATUS = [
+    (re.compile(r"\b(ongoing|current|running)\b", re.I), "ongoing"),
+    (re.compile(r"\b(finalised|finalized|finished|completed)\b", re.I), "completed"),
+]
+
+
 def detect_score(text):
     """How strongly the text looks like an EU STEM Coalition page (0 = not)."""
     score = 0
     for line in text.splitlines():
+        if LISTING_ROW.match(line):
+            score += 2
         key, _ = label_of(line)
         if key and key != "ignore":
             score += (
@@ -164,6 +178,8 @@ def detect_score(text):
             )
         if key and (key.startswith("eu_project:") or key.startswith("icon:")):
             score += 2
+        if re.match(r"^\s*source\s*/\s*author\s*:", line, re.I):
+            score += 1  # the site's own label: enough on its own
     return score
 
 
@@ -210,6 +226,12 @@ def split_entries(lines):
     result = []
     for entry in entries:
         fields = []
+        # An event page shows its date on a line of its own under the title.
+        if entry["title_index"] is not None and entry["fields"]:
+            between = lines[entry["title_index"] + 1 : entry["fields"][0]["start"]]
+            dates = [ln.strip() for ln in between if DATE_LINE.match(ln.strip())]
+            if dates:
+                fields.append(("date", dates[0]))
         for f in entry["fields"]:
             value_lines = lines[f["start"] + 1 : f["end"]]
             value_lines = [ln for ln in value_lines if not FOOTER.match(ln.strip())]
@@ -264,7 +286,60 @@ def parse(text, *, page_country="", known_countries=()):
     preamble = lines[: first_title_index or 0]
     country = page_country or country_from_preamble(preamble, lines, known_countries)
     for title, _index, fields in entries:
-        records.append(build_record(title, fields, country))
+        records.append(build_record(title, fields, country, known_countries))
+    if not records:
+        records = listing_records(lines)
+    return records
+
+
+def listing_records(lines):
+    """Records of an overview page's table rows (the site's list of taskforces).
+
+    A row gives a date, a country and the organisations; the lines under it
+    start the description. The page's heading says what the rows are, and the
+    sentence above a table whether they are ongoing or finalised. Rows have no
+    title of their own: one is proposed from the heading, country and year.
+    """
+    heading = next((clean(ln) for ln in lines if clean(ln)), "")
+    kind_name = re.sub(r"s$", "", heading) if len(heading) < 60 else ""
+    records, status, current = [], "", None
+    for line in lines:
+        match = LISTING_ROW.match(line)
+        if match:
+            current = ImportRecord(source=SOURCE, kind="project", status=status)
+            country = clean(match["country"])
+            year = int(re.search(r"\d{4}", match["date"])[0])
+            current.year_start = year
+            current.countries = [country]
+            for name in split_names(match["organisations"]):
+                if name.lower() != country.lower():
+                    name, acronym = split_acronym(name)
+                    current.organisations.append(OrganisationRef(name, "lead", acronym))
+            current.title = f"{kind_name or 'Entry'}: {country} ({year})"
+            current.title_proposed = True
+            current.warnings.append(
+                f"The overview gives no title; “{current.title}” is proposed: "
+                "give the real title."
+            )
+            records.append(current)
+            continue
+        text = clean(line)
+        if current is not None and text and not current.summary:
+            current.summary = text
+            region = find_region(text)
+            if region:
+                current.region, current.region_inferred = region, True
+            current.warnings.append(
+                "Summary and description are copied from the source: rewrite "
+                "them in our own words before publishing."
+            )
+            continue
+        if text:
+            current = None
+            for pattern, value in LISTING_STATUS:
+                if pattern.search(text):
+                    status = value
+                    break
     return records
 
 
@@ -283,7 +358,7 @@ def country_from_preamble(preamble, lines, known_countries):
     return ""
 
 
-def build_record(title, fields, page_country):
+def build_record(title, fields, page_country, known_countries=()):
     record = ImportRecord(source=SOURCE)
     values = {}
     for key, value in fields:
@@ -322,6 +397,9 @@ def build_record(title, fields, page_country):
         record.kind = "publication"
     elif "host" in values:
         record.kind = "event"
+    elif "lead" in values and "start_date" in values:
+        # A taskforce dossier: a requesting organisation and a start date.
+        record.kind = "project"
     elif "author" in values and "summary" not in values:
         record.kind = "publication"
     else:
@@ -340,11 +418,19 @@ def build_record(title, fields, page_country):
     if original:
         record.original_title = clean(original.group(1)).rstrip(".")
 
-    for key, role in (("author", "author"), ("organisation", "lead"),
+    # A publication's "Organisation" is its author; a programme's leads it.
+    organisation_role = "author" if record.kind == "publication" else "lead"
+    known = {name.lower() for name in known_countries}
+    for key, role in (("author", "author"), ("organisation", organisation_role),
                       ("host", "host"), ("lead", "lead")):  # fmt: skip
         for line in (values.get(key) or "").split("\n"):
             name = strip_bullet(line) if is_bullet(line) else clean(line)
             if not name:
+                continue
+            if key == "author" and name.lower() in known:
+                # Some pages put the country in the Source / author field.
+                if not clean(values.get("country") or ""):
+                    values["country"] = name
                 continue
             name, acronym = split_acronym(name)
             record.organisations.append(OrganisationRef(name, role, acronym))
@@ -381,11 +467,14 @@ def build_record(title, fields, page_country):
         match = re.search(r"\b(19|20)\d{2}\b", values.get(key) or "")
         if match:
             setattr(record, attr, int(match.group(0)))
-    for key in ("publication_date", "start_date", "eu_project:start_end_date"):
+    for key in ("publication_date", "start_date", "eu_project:start_end_date", "date"):
         years = re.findall(r"\b(?:19|20)\d{2}\b", values.get(key) or "")
         if years and record.year_start is None:
             record.year_start = int(years[0])
             if key == "eu_project:start_end_date" and len(years) > 1:
+                record.year_end = int(years[-1])
+            elif key == "date" and record.kind == "event":
+                # A meeting ends on its (last) date.
                 record.year_end = int(years[-1])
     status = clean(values.get("status") or values.get("eu_project:status") or "")
     if status:
@@ -402,6 +491,10 @@ def build_record(title, fields, page_country):
         else:
             record.summary = paras[0]
             record.description = "\n\n".join(paras[1:])
+        # A bulleted list in the body ("… will elevate STEM education by:")
+        # lists aims, as bullets do in a programme's description.
+        if not record.objectives:
+            record.objectives = items(body.split("\n"))
     if "eu_project:summary" in values:
         record.summary = "\n\n".join(paragraphs(values["eu_project:summary"]))
     for key in ("eu_project:objectives", "eu_project:main_activities"):

@@ -1,6 +1,5 @@
 """The admin lets an editor do the whole job: enter, find, publish."""
 
-import html
 import re
 
 import pytest
@@ -29,6 +28,10 @@ from initiatives.models import (
     TargetGroup,
     ThematicCategory,
 )
+from tests.admin_forms import admin_url
+from tests.admin_forms import errors as _errors
+from tests.admin_forms import form_values as _form_values
+from tests.admin_forms import formset as _formset
 from tests.factories import (
     CountryFactory,
     EducationLevelFactory,
@@ -68,11 +71,8 @@ CATALOGUE_MODELS = [
 ]
 
 REGISTERED = list(admin.site._registry)
-
-
-def admin_url(model, view, *args):
-    opts = model._meta
-    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+# django-axes' login records are written by the login view, never by hand.
+ADDABLE = [model for model in REGISTERED if model._meta.app_label != "axes"]
 
 
 @pytest.fixture
@@ -170,17 +170,29 @@ def test_changelist_renders_with_data(staff_client, rows, model):
         assert 'class="action-checkbox"' in response.text  # at least one row
 
 
-@pytest.mark.parametrize(
-    "model", REGISTERED, ids=[m._meta.label_lower for m in REGISTERED]
-)
+@pytest.mark.parametrize("model", ADDABLE, ids=[m._meta.label_lower for m in ADDABLE])
 def test_add_page_renders(staff_client, model):
     response = staff_client.get(admin_url(model, "add"))
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize(
-    "model", REGISTERED, ids=[m._meta.label_lower for m in REGISTERED]
-)
+def test_login_records_cannot_be_added_by_hand_but_can_be_read(staff_client):
+    from axes.models import AccessAttempt
+
+    response = staff_client.get(admin_url(AccessAttempt, "add"))
+    assert response.status_code == 403
+    attempt = AccessAttempt.objects.create(
+        username="mallory",
+        ip_address="192.0.2.1",
+        user_agent="test",
+        failures_since_start=3,
+    )
+    response = staff_client.get(admin_url(AccessAttempt, "change", attempt.pk))
+    assert response.status_code == 200
+    assert "mallory" in response.text
+
+
+@pytest.mark.parametrize("model", ADDABLE, ids=[m._meta.label_lower for m in ADDABLE])
 def test_change_page_renders(staff_client, rows, model):
     obj = rows.get(model) or model.objects.first() or Group.objects.create(name="x")
     response = staff_client.get(admin_url(model, "change", obj.pk))
@@ -236,19 +248,6 @@ def test_initiative_form_uses_autocomplete_for_long_lists(staff_client):
 
 def _management_prefixes(response):
     return set(re.findall(r'name="([\w-]+)-TOTAL_FORMS"', response.text))
-
-
-def _formset(prefix, rows):
-    data = {
-        f"{prefix}-TOTAL_FORMS": str(len(rows)),
-        f"{prefix}-INITIAL_FORMS": "0",
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-    for index, row in enumerate(rows):
-        for field, value in row.items():
-            data[f"{prefix}-{index}-{field}"] = value
-    return data
 
 
 def _initiative_post(**overrides):
@@ -366,16 +365,6 @@ def test_initiative_with_every_inline_is_created_in_one_post(staff_client):
     assert LogEntry.objects.filter(object_id=str(created.pk)).exists()
 
 
-def _errors(response):
-    """Form errors of an admin response, for assertion messages."""
-    context = getattr(response, "context", None)
-    if not context or "adminform" not in context:
-        return response.status_code
-    errors = [context["adminform"].form.errors]
-    errors += [formset.formset.errors for formset in context["inline_admin_formsets"]]
-    return errors
-
-
 def test_end_year_before_start_year_is_refused_with_a_friendly_message(staff_client):
     data = _initiative_post(year_start="2021", year_end="2020")
     data.update(
@@ -457,29 +446,6 @@ def test_initiative_cannot_be_related_to_itself(staff_client, rows):
     assert response.status_code == 200
     assert "An initiative cannot be related to itself." in response.text
     assert agenda.relations_from.count() == 1
-
-
-def _form_values(page):
-    """The values a browser would submit for the rendered change form."""
-    data = {}
-    for tag in re.findall(r"<input[^>]*>", page):
-        name = re.search(r'\sname="([^"]+)"', tag)
-        if not name or re.search(r'type="(checkbox|submit|file)"', tag):
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        data[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    for name, body in re.findall(
-        r'<select[^>]*\sname="([^"]+)"[^>]*>(.*?)</select>', page, re.S
-    ):
-        selected = re.findall(r'<option value="([^"]*)"[^>]*selected', body)
-        if selected:
-            data[name] = selected if len(selected) > 1 else selected[0]
-    for name, body in re.findall(
-        r'<textarea[^>]*\sname="([^"]+)"[^>]*>(.*?)</textarea>', page, re.S
-    ):
-        data[name] = html.unescape(body.strip())
-    data.pop("csrfmiddlewaretoken", None)
-    return {k: v for k, v in data.items() if "__prefix__" not in k}
 
 
 # --- Publishing -----------------------------------------------------------------

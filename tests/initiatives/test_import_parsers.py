@@ -362,3 +362,155 @@ def test_cedefop_copy_without_any_title_gets_a_flagged_placeholder():
     assert record.title == "Cedefop timeline entry 44313"
     assert record.title_proposed
     assert any("placeholder" in w for w in record.warnings)
+
+
+# --- Rules added for the source pages of issue 6 ---------------------------------
+
+
+def test_an_events_date_line_gives_its_years():
+    _fmt, [record] = parse("stemcoalition_event.txt")
+    assert (record.kind, record.year_start, record.year_end) == ("event", 2023, 2023)
+    text = (
+        "Autumn Assembly: Latvia\n\n30 September 2021\nHost organisation: \n"
+        "Riga Science Centre\nShort summary: \n\nPlatforms met in Riga.\n"
+    )
+    _fmt, [one_day] = parse_document(text)
+    assert (one_day.year_start, one_day.year_end) == (2021, 2021)
+
+
+def test_a_taskforce_dossier_is_a_project_led_by_the_requesting_organisation():
+    _fmt, [record] = parse("stemcoalition_taskforce_dossier.txt")
+    assert record.title == "Towards a Maltese STEM Network"
+    assert record.kind == "project"
+    assert record.year_start == 2022
+    assert [(o.name, o.acronym, o.role) for o in record.organisations] == [
+        ("Malta Science Forum", "MSF", "lead")
+    ]
+
+
+def test_a_publications_organisation_is_its_author():
+    text = (
+        "Teachers and tinkering\n\nOrganisation: Nordic Maker Network\n"
+        "Publication date: May 2020\nPublication type: Reports and studies\n\n"
+        "A report on maker spaces in schools.\n"
+    )
+    _fmt, [record] = parse_document(text)
+    assert record.kind == "publication"
+    assert [(o.name, o.role) for o in record.organisations] == [
+        ("Nordic Maker Network", "author")
+    ]
+
+
+def test_a_country_in_the_source_author_field_is_the_country_not_an_author():
+    # One "Source / author:" label is enough to recognise the site's page.
+    assert detect(prepare((DOCUMENTS / "stemcoalition_author_country.txt").read_text()))
+    _fmt, [record] = parse(
+        "stemcoalition_author_country.txt", known_countries=["Portugal", "Spain"]
+    )
+    assert record.title == "Rural schools and robotics clubs"
+    assert record.countries == ["Portugal"]
+    assert record.organisations == []
+    assert record.kind == "publication"
+
+
+def test_overview_rows_become_one_record_each_with_a_flagged_title():
+    _fmt, records = parse("stemcoalition_overview.txt")
+    assert [(r.title, r.status, r.year_start, r.countries) for r in records] == [
+        ("Roundtable: Portugal (2023)", "ongoing", 2023, ["Portugal"]),
+        ("Roundtable: Croatia (2021)", "ongoing", 2021, ["Croatia"]),
+        ("Roundtable: France (2019)", "completed", 2019, ["France"]),
+    ]
+    portugal, croatia, france = records
+    assert [(o.name, o.role) for o in portugal.organisations] == [
+        ("Ciência Viva", "lead"),
+        ("Escola Digital", "lead"),
+    ]
+    # "Croatia | Croatia": the country is no organisation.
+    assert croatia.organisations == []
+    assert [(o.name, o.acronym) for o in france.organisations] == [
+        ("Science Foundation of the West", "SFW")
+    ]
+    assert (france.region, france.region_inferred) == ("Brittany", True)
+    assert portugal.summary.startswith("Schools in the Algarve region")
+    assert all(r.kind == "project" and r.title_proposed for r in records)
+    assert "is proposed" in " ".join(portugal.warnings)
+
+
+def test_pages_about_organisations_are_refused_with_what_to_do():
+    profile = (
+        "National (lead) partner\n\nThe Ministry of Education\n\nThe ministry "
+        "runs the schools of the region and is developing a STEM strategy.\n"
+    )
+    with pytest.raises(SourceError, match="add the organisation by hand"):
+        parse_document(profile)
+
+
+def test_cedefop_legislative_process_completed_stage_and_grouped_objectives():
+    _fmt, [record] = parse("cedefop_legislation.txt")
+    # Only a law goes through a legislative process.
+    assert record.kind == "legislation"
+    assert "legislative process" in " ".join(record.warnings)
+    # The last stage, Completed, ends the policy.
+    assert (record.year_start, record.year_end, record.status) == (
+        2018,
+        2021,
+        "completed",
+    )
+    assert record.objectives == [
+        (
+            "Making apprenticeships more attractive, through",
+            "shorter training days for learners with care duties;",
+        ),
+        (
+            "Making apprenticeships more attractive, through",
+            "a bonus for companies that train for the first time.",
+        ),
+    ]
+    assert record.title == "Apprentices for Tomorrow (AFT)"
+    assert record.title_proposed
+    # The per-year progress under a year and its stage is that milestone's note.
+    assert record.milestone_notes == {
+        (2019, "approved"): "The amendment was passed by parliament.",
+        (2020, "implementation"): "The first call of the programme was held.",
+    }
+    assert "first call of the programme" not in record.description
+    assert record.description.startswith("In March 2019, parliament passed")
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "In 2023 the government introduced the 'National Plan for Green Schools"
+            " 2023-2030'. It aims high.",
+            "National Plan for Green Schools 2023-2030",
+        ),
+        (
+            "The ministry launched the project Skills for the future - better"
+            " training (SkiFu) and ran a call.",
+            "Skills for the future - better training (SkiFu)",
+        ),
+        (
+            "As the strategy says, a National Apprenticeship Board (NAB) was"
+            " launched in 2017.",
+            "National Apprenticeship Board",
+        ),
+        ("The ministry publishes figures every year.", ""),
+    ],
+)
+def test_cedefop_titles_proposed_from_names_the_text_introduces(text, title):
+    assert cedefop.propose_title(text) == title
+
+
+def test_a_bulleted_list_in_a_pages_body_gives_the_objectives():
+    text = (
+        "Towards STEM teachers for all\n\nSource / author: \nNordic Maker Network\n"
+        "Publication date: \n3 March 2016\n\nMinistries agree to act together by:\n\n"
+        "  • Sharing teacher training material;\n"
+        "  • Meeting once a year.\n"
+    )
+    _fmt, [record] = parse_document(text)
+    assert record.objectives == [
+        ("Ministries agree to act together by", "Sharing teacher training material;"),
+        ("Ministries agree to act together by", "Meeting once a year."),
+    ]

@@ -118,7 +118,12 @@ def test_import_creates_drafts_with_matched_terms(catalogue):
     assert "Underwater basket weaving" in warnings
     assert "A priority nobody has heard of" in warnings
     assert "New organisations created" in warnings
-    assert "Space tourists" in initiative.source_note
+    # Warnings are for editors (needs checking), not readers (source note).
+    initiative.refresh_from_db()
+    assert "Space tourists" in initiative.needs_checking
+    assert "New organisations created" in initiative.needs_checking
+    assert "Space tourists" not in initiative.source_note
+    assert initiative.source_note.startswith("Imported from ")
 
 
 def test_importing_again_updates_and_never_duplicates(catalogue):
@@ -351,3 +356,35 @@ def test_cedefop_sub_category_paragraphs_are_recognised(catalogue):
     assert "quantum widgets" in warnings
     # Cedefop's generic text stays with the category.
     assert "generic text" not in initiative.description
+
+
+def test_the_only_country_the_text_names_is_proposed_and_flagged(catalogue):
+    text = (
+        b"- 2022Design\nBackground\nEstonian companies lack skilled workers. "
+        b"It is a problem. At the same time adults need upskilling.\n"
+    )
+    result = import_document(text, title="Skills push")
+    initiative = Initiative.objects.get(slug="skills-push")
+    assert [c.code for c in initiative.countries.all()] == ["EE"]
+    assert "Country Estonia inferred from the text" in initiative.needs_checking
+    assert result.outcomes[0].warnings
+
+
+def test_two_letter_words_are_never_read_as_countries(catalogue):
+    # "It", "At" and "IT" are not Italy or Austria.
+    text = (
+        b"- 2022Design\nBackground\nIt is hard to find IT staff. At present IT "
+        b"occupations change fast. It matters.\n"
+    )
+    import_document(text, title="IT occupations")
+    assert Initiative.objects.get(slug="it-occupations").countries.count() == 0
+
+
+def test_cedefop_progress_notes_are_saved_on_the_milestones(catalogue):
+    import_document(document("cedefop_legislation.txt"), title="Apprentice law")
+    initiative = Initiative.objects.get(slug="apprentice-law")
+    notes = {(m.year, m.stage): m.note for m in initiative.milestones.all()}
+    assert notes[(2019, "approved")] == "The amendment was passed by parliament."
+    assert notes[(2021, "completed")] == ""
+    assert initiative.kind == "legislation"
+    assert initiative.year_end == 2021

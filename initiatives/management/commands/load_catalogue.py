@@ -11,6 +11,7 @@ fixture value overwrites an editor's change to the same row.
 
 from pathlib import Path
 
+import reversion
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
@@ -65,7 +66,12 @@ class Command(BaseCommand):
 
         before = row_counts(database)
         try:
-            with transaction.atomic(using=database):
+            # The loaded initiatives get a version in their history (history.py).
+            with (
+                transaction.atomic(using=database),
+                reversion.create_revision(using=database),
+            ):
+                reversion.set_comment("Loaded from the catalogue fixtures.")
                 call_command(
                     "loaddata",
                     *[str(path) for path in paths],
