@@ -279,9 +279,6 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
-# Lockouts are listed and lifted with manage.py commands (README), not in the
-# admin: its read-only log pages would be the only admin pages without "add".
-AXES_ENABLE_ADMIN = False
 
 LOGGING = {
     "version": 1,
