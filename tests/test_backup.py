@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import reversion
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -69,8 +70,11 @@ def edited_catalogue(catalogue, django_user_model):
     )
     editor.groups.add(editorial_group("Editor"))
     agenda = Initiative.objects.get(slug="stem-agenda-2030")
-    agenda.summary = "Flanders' STEM agenda — edited «with» unicode ✓"
-    agenda.save()
+    with reversion.create_revision():
+        reversion.set_user(chief)
+        reversion.set_comment("Summary rewritten")
+        agenda.summary = "Flanders' STEM agenda — edited «with» unicode ✓"
+        agenda.save()
     LogEntry.objects.log_actions(
         user_id=chief.pk, queryset=[agenda], action_flag=CHANGE, change_message="x"
     )
@@ -84,6 +88,8 @@ def test_restore_into_an_empty_database_gives_back_every_row(
     before = snapshot()
     assert before["initiatives_initiative"] and before["auth_user"]
     assert before["django_admin_log"] and before["auth_group_permissions"]
+    # The initiatives' history (django-reversion): revisions with their versions.
+    assert before["reversion_revision"] and before["reversion_version"]
     call_command("backup_catalogue", directory=tmp_path, verbosity=0)
     (backup,) = tmp_path.glob("stemportal-*.json.gz")
 

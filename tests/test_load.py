@@ -29,7 +29,7 @@ import pytest
 import requests
 from django.conf import settings
 
-from tests.initiatives.test_admin import _form_values
+from tests.admin_forms import form_values
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -224,7 +224,7 @@ def editor(url, run, stop, number, slugs, pks):
         change = f"{admin}initiatives/initiative/{pks[slug]}/change/"
         try:
             form = session.get(change, timeout=30)
-            data = _form_values(form.text)
+            data = form_values(form.text)
             csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
             summary = f"Edited under load by editor{number}, save {n}."
             data.update(

@@ -11,8 +11,8 @@ from django.urls import reverse
 from PIL import Image
 
 from initiatives.models import Initiative
+from tests.admin_forms import form_values
 from tests.factories import InitiativeFactory
-from tests.initiatives.test_admin import _form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -139,7 +139,7 @@ def media_root(settings, tmp_path):
 
 def upload(staff_client, initiative, upload_file):
     url = reverse("admin:initiatives_initiative_change", args=[initiative.pk])
-    data = _form_values(staff_client.get(url).text)
+    data = form_values(staff_client.get(url).text)
     data["image"] = upload_file
     return staff_client.post(url, data)
 
