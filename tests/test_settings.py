@@ -72,7 +72,17 @@ def run_manage(*args, **env):
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "HTTPS", "ADMIN_URL"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for the
+        # test process only; check --deploy rightly refuses it (async.E001).
+        if key
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "HTTPS",
+            "ADMIN_URL",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     clean_env.update(env)
     # `shell -c` prints what it imported first: answers are on the last line.
