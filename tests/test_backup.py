@@ -68,6 +68,8 @@ def edited_catalogue(catalogue, django_user_model):
     editor = django_user_model.objects.create_user(
         "editor", "editor@example.org", "another-long-password", is_staff=True
     )
+    # Through the migration's function: a transactional (browser) test run
+    # before this one flushed the groups migration 0003 created.
     editor.groups.add(editorial_group("Editor"))
     agenda = Initiative.objects.get(slug="stem-agenda-2030")
     with reversion.create_revision():

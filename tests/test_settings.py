@@ -72,7 +72,8 @@ def run_manage(*args, **env):
     clean_env = {
         key: value
         for key, value in os.environ.items()
-        # DJANGO_ALLOW_ASYNC_UNSAFE: set for the browser tests in this process.
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for the
+        # test process only; check --deploy rightly refuses it (async.E001).
         if key
         not in {
             "DEBUG",
