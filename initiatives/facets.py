@@ -155,14 +155,17 @@ def organisation_counts(initiatives, first=(), limit=None):
         .annotate(count=Count("initiative", distinct=True))
     )
     if limit is not None:
-        rows = rows.order_by(
-            Case(
-                When(organisation__slug__in=list(first), then=Value(0)),
-                default=Value(1),
-            ),
-            "-count",
-            "organisation",
-        )[: limit + len(first)]
+        order = ["-count", "organisation"]
+        if first:
+            # (Never a constant: PostgreSQL reads ORDER BY 1 as a column.)
+            order.insert(
+                0,
+                Case(
+                    When(organisation__slug__in=list(first), then=Value(0)),
+                    default=Value(1),
+                ),
+            )
+        rows = rows.order_by(*order)[: limit + len(first)]
     return {row["organisation"]: row["count"] for row in rows}
 
 
