@@ -87,10 +87,10 @@ def count_queries(client, url):
     return len(queries)
 
 
-def measure_page(client, urls, requests):
+def measure_page(client, urls, requests, warm_up=WARM_UP):
     """(p50 ms, p95 ms, queries) of GET requests cycling over `urls`."""
     queries = count_queries(client, urls[0])
-    for index in range(WARM_UP):
+    for index in range(warm_up):
         client.get(urls[index % len(urls)])
     timings = []
     for index in range(requests):
@@ -132,7 +132,7 @@ def measure_export(client):
     }
 
 
-def run(database, size, requests, only=None, export=True):
+def run(database, size, requests, only=None, export=True, warm_up=WARM_UP):
     """Measure every page; return (rows for results.json, extra facts)."""
     client = Client(HTTP_HOST="127.0.0.1")
     rows = []
@@ -140,7 +140,7 @@ def run(database, size, requests, only=None, export=True):
     for name, urls in pages():
         if only and name not in only and name != "floor":
             continue
-        p50, p95, queries = measure_page(client, urls, requests)
+        p50, p95, queries = measure_page(client, urls, requests, warm_up)
         rows.append(
             {
                 "database": database,

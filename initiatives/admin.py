@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .facets import catalogue_changed
 from .importers.admin_views import import_source_view
 from .models import (
     KPI,
@@ -484,6 +485,7 @@ class InitiativeAdmin(JoinedChoicesMixin, admin.ModelAdmin):
             Initiative.objects.filter(pk__in=[obj.pk for obj in changing]).update(
                 publication_state=state, updated=timezone.now()
             )
+            catalogue_changed()  # update() sends no signal (see facets.py)
             for obj in changing:
                 self.log_change(
                     request,

@@ -1,4 +1,5 @@
-"""Keeps the stored search vector (see search.py) current on every save.
+"""Keeps the stored search vector (search.py) and the facet cache (facets.py)
+current on every save.
 
 An initiative's document holds its own texts, its objectives and the names of
 its organisations, so a change to any of them recomputes the vectors of the
@@ -7,9 +8,10 @@ initiatives concerned, in one UPDATE. Saves from fixtures (``raw``) are left to
 """
 
 from django.db import connections
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .facets import catalogue_changed
 from .models import Initiative, InitiativeOrganisation, Objective, Organisation
 from .search import refresh_search_vectors
 
@@ -62,3 +64,12 @@ def organisation_saved(sender, instance, raw, using, **kwargs):
             ),
             using,
         )
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def catalogue_written(sender, **kwargs):
+    """Any write to the catalogue's tables makes the cached facets old."""
+    if sender._meta.app_label == "initiatives":
+        catalogue_changed()

@@ -57,7 +57,7 @@ def test_stored_vector_search_equals_the_on_the_fly_search(synthetic_catalogue, 
     )
 
     assert list(stored) == list(on_the_fly)
-    assert stored.exists() or text == "girls -women"
+    assert stored.exists() or text in {"robotics", "girls -women"}
 
 
 def queries(values):
