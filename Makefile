@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 
-.PHONY: help install run test lint format clean backup restore
+.PHONY: help install run test lint format clean backup restore bench serve loadtest wrk
 
 help:
 	@echo "make run    install, migrate, load the catalogue, serve on http://127.0.0.1:8000"
@@ -15,6 +15,9 @@ help:
 	@echo "make lint   ruff check and format check"
 	@echo "make backup  write backups/stemportal-<time>.json.gz (catalogue, history, users)"
 	@echo "make restore FILE=backups/....json.gz [FORCE=1]  restore into an empty database"
+	@echo "make serve  gunicorn with production settings on http://127.0.0.1:8000"
+	@echo "make bench  build synthetic catalogues and measure the pages (minutes)"
+	@echo "make loadtest  60 s of mixed traffic through gunicorn (after make bench)"
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,3 +59,31 @@ restore: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage htmlcov
+
+# --- Production serving and benchmarks (README: "Serving in production",
+# "Performance") ---------------------------------------------------------------
+
+# Production settings for a local run: debug off, a key generated once per
+# command unless SECRET_KEY is set, loopback only.
+PROD_ENV = DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
+WORKERS ?= 4
+
+serve: install
+	$(PROD_ENV) $(PY) manage.py migrate --noinput
+	$(PROD_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(PROD_ENV) $(BIN)/gunicorn stemportal.wsgi:application \
+		--bind 127.0.0.1:8000 --workers $(WORKERS) --access-logfile -
+
+bench: install
+	$(PY) -m benchmarks.run $(BENCH_ARGS)
+
+# wrk is Debian's package; installed here when missing (as .ci/run installs
+# chromium).
+wrk:
+	@command -v wrk > /dev/null || { \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk > /dev/null; }
+
+loadtest: install wrk
+	$(PY) -m benchmarks.loadtest $(LOADTEST_ARGS)

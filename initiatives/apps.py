@@ -10,3 +10,5 @@ class InitiativesConfig(AppConfig):
         from . import history
 
         history.register()
+        # Keeps the stored search vectors current (see signals.py).
+        from . import signals  # noqa: F401

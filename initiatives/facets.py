@@ -7,11 +7,28 @@ once, however many paths link it to the term (a country directly and through
 one of its regions; a broad education level and one of its sub-levels).
 The rules are the same as the filters' (`in_countries`, `at_education_levels`),
 so a count always agrees with the list it links to.
+
+The catalogue's facets (`catalogue_facets`) are cached: counting a catalogue
+of 100,000 initiatives takes seconds, and most visitors ask the same few
+questions. A cached entry is keyed by the query and by the catalogue's
+version, which every write to the catalogue's tables moves on
+(`catalogue_changed`, called by signals.py on any save, delete or
+many-to-many change of the app's models; code that writes with
+`QuerySet.update()` must call it too). The version lives in Django's cache:
+with several server processes, configure a shared cache (as for the API's
+throttling) so that every process sees a change at once; with the default
+per-process cache, another process may show counts up to
+`FACET_CACHE_SECONDS` (setting, default 300; 0 turns the cache off) old.
 """
 
+import hashlib
+import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
     Exists,
     F,
@@ -20,6 +37,8 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -138,27 +157,79 @@ def term_counts(initiatives, relation):
     }
 
 
-def organisation_counts(initiatives):
-    """{organisation pk: count} of `initiatives` it has any role in."""
+def organisation_counts(initiatives, first=(), limit=None):
+    """{organisation pk: count} of `initiatives` it has any role in.
+
+    With `limit`: only the organisations with the most initiatives, the
+    organisations whose slugs are in `first` before the others (still one
+    grouped query).
+    """
     rows = (
         InitiativeOrganisation.objects.filter(initiative__in=_matching(initiatives))
         .order_by()
         .values("organisation")
         .annotate(count=Count("initiative", distinct=True))
     )
+    if limit is not None:
+        order = ["-count", "organisation"]
+        if first:
+            # (Never a constant: PostgreSQL reads ORDER BY 1 as a column.)
+            order.insert(
+                0,
+                Case(
+                    When(organisation__slug__in=list(first), then=Value(0)),
+                    default=Value(1),
+                ),
+            )
+        rows = rows.order_by(*order)[: limit + len(first)]
     return {row["organisation"]: row["count"] for row in rows}
 
 
 def country_counts(initiatives):
-    """Every country annotated with `initiative_count` (regions included).
+    """The countries with any of `initiatives`, with `initiative_count`.
 
     An initiative can reach a country along two paths (directly, through a
-    region), so this is `countries_with_counts` over the matching keys: one
-    query, a counting subquery per country.
+    region) and counts once. One grouped query: the direct links per country,
+    united with the links through a region that have no direct link to the
+    same country. Countries without any are left out.
     """
-    return countries_with_counts(
-        Initiative.objects.filter(pk__in=_matching(initiatives))
+    matching = _matching(initiatives)
+    direct_links = Initiative.countries.through.objects
+    fields = {
+        "country_pk": F("country"),
+        "code": F("country__code"),
+        "name": F("country__name"),
+    }
+    direct = (
+        direct_links.filter(initiative__in=matching)
+        .order_by()
+        .values(**fields)
+        .annotate(count=Count("initiative"))
     )
+    regional_only = (
+        Initiative.regions.through.objects.filter(initiative__in=matching)
+        .exclude(
+            Exists(
+                direct_links.filter(
+                    initiative=OuterRef("initiative"),
+                    country=OuterRef("region__country"),
+                )
+            )
+        )
+        .order_by()
+        .values(**{name: F(f"region__{path.name}") for name, path in fields.items()})
+        .annotate(count=Count("initiative", distinct=True))
+    )
+    countries = {}
+    for row in direct.union(regional_only, all=True):
+        country = countries.get(row["country_pk"])
+        if country is None:
+            country = countries[row["country_pk"]] = Country(
+                pk=row["country_pk"], code=row["code"], name=row["name"]
+            )
+            country.initiative_count = 0
+        country.initiative_count += row["count"]
+    return sorted(countries.values(), key=lambda country: country.name)
 
 
 @dataclass
@@ -180,6 +251,10 @@ class Facet:
     label: str
     options: list
     hint: str = ""
+    # For a single-valued field (kind, status): how many initiatives were
+    # counted, every value included. The list reuses it as its result count
+    # when this facet's filter is not set (no separate COUNT query).
+    total: int | None = None
 
     @property
     def selected_count(self):
@@ -246,7 +321,54 @@ VOCABULARY_FACETS = [
 ]
 
 
+# A catalogue of thousands of organisations cannot show them all as
+# checkboxes: the facet offers those with the most results (and the chosen).
+MAX_ORGANISATIONS = 30
+
+
+VERSION_KEY = "initiatives:catalogue-version"
+
+
+def catalogue_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A new version whenever the cache has none (a restart, an eviction),
+        # so that older entries are never read again.
+        version = uuid.uuid4().hex
+        version = cache.get_or_set(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def catalogue_changed():
+    """The catalogue was written to: cached facets are no longer used."""
+    cache.delete(VERSION_KEY)
+
+
+def facets_cache_key(filterset, with_country):
+    """The cache key of a FilterSet's facets: its understood query, sorted."""
+    parts = [
+        (name, sorted(filterset.selected(name)))
+        for name in sorted(filterset.filters)
+        if name != "sort"
+    ]
+    digest = hashlib.sha256(repr((parts, with_country)).encode()).hexdigest()
+    return f"initiatives:facets:{catalogue_version()}:{digest}"
+
+
 def catalogue_facets(filterset, with_country=True):
+    """`counted_facets`, from the cache when the catalogue has not changed."""
+    timeout = getattr(settings, "FACET_CACHE_SECONDS", 300)
+    if not timeout:
+        return counted_facets(filterset, with_country)
+    key = facets_cache_key(filterset, with_country)
+    facets = cache.get(key)
+    if facets is None:
+        facets = counted_facets(filterset, with_country)
+        cache.set(key, facets, timeout)
+    return facets
+
+
+def counted_facets(filterset, with_country=True):
     """The catalogue's facets for a bound `InitiativeFilter`, in display order.
 
     Options with no result are kept in the fixed lists (vocabularies, kinds,
@@ -255,6 +377,16 @@ def catalogue_facets(filterset, with_country=True):
     """
     facets = []
     if with_country:
+        countries = {
+            country.code: country
+            for country in country_counts(filterset.without("country"))
+        }
+        # A selected country is shown even when nothing matches it (the form
+        # has already read the selected countries: no query).
+        for country in filterset.cleaned_data.get("country") or []:
+            if country.code not in countries:
+                country.initiative_count = 0
+                countries[country.code] = country
         chosen = {code.upper() for code in filterset.selected("country")}
         facets.append(
             Facet(
@@ -264,12 +396,12 @@ def catalogue_facets(filterset, with_country=True):
                     FacetOption(
                         country.code.lower(),
                         country.name,
-                        # None when the search matched nothing at all.
-                        country.initiative_count or 0,
+                        country.initiative_count,
                         country.code in chosen,
                     )
-                    for country in country_counts(filterset.without("country"))
-                    if country.initiative_count or country.code in chosen
+                    for country in sorted(
+                        countries.values(), key=lambda country: country.name
+                    )
                 ],
             )
         )
@@ -299,10 +431,13 @@ def catalogue_facets(filterset, with_country=True):
                     FacetOption(value, label, counts.get(value, 0), value in chosen)
                     for value, label in choices
                 ],
+                total=sum(counts.values()),
             )
         )
-    counts = organisation_counts(filterset.without("organisation"))
     chosen = set(filterset.selected("organisation"))
+    counts = organisation_counts(
+        filterset.without("organisation"), first=chosen, limit=MAX_ORGANISATIONS
+    )
     organisations = Organisation.objects.filter(
         Q(pk__in=[pk for pk, count in counts.items() if count]) | Q(slug__in=chosen)
     ).only("name", "slug", "acronym")
@@ -319,6 +454,12 @@ def catalogue_facets(filterset, with_country=True):
                 )
                 for organisation in organisations
             ],
+            _(
+                "The organisations with the most initiatives here. "
+                "The Organisations page lists them all."
+            )
+            if len(counts) - len(chosen) >= MAX_ORGANISATIONS
+            else "",
         )
     )
     return facets

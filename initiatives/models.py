@@ -13,6 +13,7 @@ update those rows instead of duplicating them.
 import uuid
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -538,6 +539,9 @@ class Initiative(TimeStampedModel):
             "warnings. Not shown to the public."
         ),
     )
+    # The text search's weighted document (see search.py), kept current by
+    # signals.py; PostgreSQL only (a GIN index is added by migration 0005).
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = InitiativeQuerySet.as_manager()
 

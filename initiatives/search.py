@@ -1,7 +1,8 @@
 """Text search over the catalogue (the `q` parameter).
 
 On PostgreSQL: full-text search. Every initiative gets a weighted document,
-computed on the fly (a stored, indexed vector is a later step):
+stored in `Initiative.search_vector` (a tsvector with a GIN index, so a search
+reads the index instead of rebuilding every document):
 
 - A: the title;
 - B: the original title and the summary;
@@ -20,11 +21,18 @@ where the words occur, a word in the title weighing most.
 
 Related texts are reached through subqueries, never joins, so an initiative
 is found once however many objectives or organisations match.
+
+The stored vector must follow every write of the texts it is made of:
+`refresh_search_vectors` recomputes it, and signals.py calls it when an
+initiative, an objective, an organisation role or an organisation's name
+changes (admin, importer, shell); `load_catalogue` calls it after loading the
+fixtures (loaddata's raw saves are skipped by the signals). Code that writes
+with `QuerySet.update()` or `bulk_create()` must call it too.
 """
 
 import re
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
     Case,
     F,
@@ -69,11 +77,19 @@ def search_initiatives(queryset, text):
     return _word_search(queryset, text)
 
 
-def _full_text_search(queryset, text):
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+def search_document(objective_model=None, role_model=None):
+    """The weighted tsvector of an initiative, as an expression (PostgreSQL).
 
-    from .models import InitiativeOrganisation, Objective
+    Evaluated per initiative row (its related texts are correlated
+    subqueries). The models may be given, for use in a migration.
+    """
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchVector
+
+    if objective_model is None or role_model is None:
+        from .models import InitiativeOrganisation, Objective
+
+        objective_model, role_model = Objective, InitiativeOrganisation
 
     def joined(rows, expression):
         """All of an initiative's related texts as one string (or "")."""
@@ -90,10 +106,10 @@ def _full_text_search(queryset, text):
             output_field=TextField(),
         )
 
-    objectives = joined(Objective.objects.all(), "text")
-    organisations = joined(InitiativeOrganisation.objects.all(), "organisation__name")
-    acronyms = joined(InitiativeOrganisation.objects.all(), "organisation__acronym")
-    document = (
+    objectives = joined(objective_model.objects.all(), "text")
+    organisations = joined(role_model.objects.all(), "organisation__name")
+    acronyms = joined(role_model.objects.all(), "organisation__acronym")
+    return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("original_title", "summary", weight="B", config=SEARCH_CONFIG)
         + SearchVector(
@@ -105,11 +121,30 @@ def _full_text_search(queryset, text):
             config=SEARCH_CONFIG,
         )
     )
+
+
+def refresh_search_vectors(initiatives=None, using=DEFAULT_DB_ALIAS):
+    """Recompute the stored search vector of `initiatives` (default: all).
+
+    `initiatives` is a queryset or a list of primary keys. One UPDATE; does
+    nothing on databases without full-text search.
+    """
+    from .models import Initiative
+
+    if connections[using].vendor != "postgresql":
+        return
+    rows = Initiative.objects.using(using)
+    if initiatives is not None:
+        rows = rows.filter(pk__in=initiatives)
+    rows.update(search_vector=search_document())
+
+
+def _full_text_search(queryset, text):
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        queryset.annotate(search_document=document)
-        .filter(search_document=query)
-        .annotate(search_rank=SearchRank(F("search_document"), query))
+    return queryset.filter(search_vector=query).annotate(
+        search_rank=SearchRank(F("search_vector"), query)
     )
 
 

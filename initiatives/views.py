@@ -262,9 +262,21 @@ class InitiativeListView(ForgivingPaginationMixin, FilterView):
             if value != "relevance" or self.filterset.is_searching
         ]
 
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        # The kind facet has counted every result already (when no kind is
+        # chosen): the paginator need not count them again.
+        kinds = next(facet for facet in self.facets if facet.name == "kind")
+        if not self.filterset.selected("kind"):
+            paginator.count = kinds.total
+        return paginator
+
     def get_context_data(self, **kwargs):
+        # Facets first: the paginator reuses their count.
+        self.facets = facets = catalogue_facets(
+            self.filterset, with_country=self.show_country_filter
+        )
         context = super().get_context_data(**kwargs)
-        facets = catalogue_facets(self.filterset, with_country=self.show_country_filter)
         query = self.get_filter_query()
         chips = filter_chips(self.request.path, query, facets)
         cleaned = self.filterset.cleaned_data

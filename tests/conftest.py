@@ -1,6 +1,7 @@
 """Shared fixtures for the whole suite."""
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -13,6 +14,16 @@ def _plain_static_storage(settings):
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _uncached_facets(settings):
+    """Pages compute their facets, so that query counts pin the real cost.
+
+    The facet cache itself is tested in tests/initiatives/test_facet_cache.py.
+    """
+    settings.FACET_CACHE_SECONDS = 0
+    cache.clear()
 
 
 @pytest.fixture

@@ -746,9 +746,9 @@ EXPECTED_QUERIES = {
     # every country with its count, in one query
     "country list": 1,
     # the country, the catalogue's filter, facets and page of results (the
-    # list's machinery: 22), strategies (6), EU-wide initiatives (6),
-    # organisations based there (1)
-    "country detail": 35,
+    # list's machinery: 21; the result count comes from the kind facet),
+    # strategies (6), EU-wide initiatives (6), organisations based there (1)
+    "country detail": 34,
     # count and page, each with the initiative counts as subqueries
     "organisation list": 2,
     "organisation search": 2,

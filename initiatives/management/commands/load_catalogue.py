@@ -5,6 +5,10 @@ Every object in the fixtures omits "pk" and is identified by its natural key
 so loading again finds the rows loaded before and updates them instead of adding
 copies. Running the command twice therefore leaves every row count unchanged.
 
+The stored search vectors (see search.py) are recomputed at the end, in the
+same transaction: loaddata saves "raw", which the signals that keep them
+current skip.
+
 Loading adds and updates; it never deletes. A row an editor added stays, and a
 fixture value overwrites an editor's change to the same row.
 """
@@ -17,6 +21,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, transaction
+
+from ...search import refresh_search_vectors
 
 # In dependency order: each file refers only to objects in the files before it.
 CATALOGUE_FIXTURES = [
@@ -78,6 +84,7 @@ class Command(BaseCommand):
                     database=database,
                     verbosity=0,
                 )
+                refresh_search_vectors(using=database)
         except CommandError:
             raise
         except Exception as exc:

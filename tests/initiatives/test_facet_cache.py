@@ -1,0 +1,104 @@
+"""The catalogue's facets are cached until the catalogue changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from initiatives.models import Initiative
+from tests.factories import (
+    CountryFactory,
+    InitiativeFactory,
+    InitiativeOrganisationFactory,
+    OrganisationFactory,
+)
+from tests.initiatives.test_admin import admin_url
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("initiatives:initiative-list")
+
+
+@pytest.fixture(autouse=True)
+def _cached_facets(settings):
+    settings.FACET_CACHE_SECONDS = 300
+
+
+@pytest.fixture
+def belgium():
+    return CountryFactory(code="BE", name="Belgium", slug="belgium")
+
+
+def country_count(client, url=LIST_URL):
+    facets = {facet.name: facet for facet in client.get(url).context["facets"]}
+    return {option.value: option.count for option in facets["country"].options}
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_a_second_visit_reads_the_facets_from_the_cache(client, belgium):
+    InitiativeFactory(countries=[belgium])
+    first = queries(client, LIST_URL)
+    second = queries(client, LIST_URL)
+
+    assert second < first
+    assert country_count(client) == {"be": 1}
+
+
+def test_another_query_has_its_own_facets(client, belgium):
+    InitiativeFactory(countries=[belgium], kind="programme")
+    InitiativeFactory(countries=[belgium], kind="project")
+
+    assert country_count(client) == {"be": 2}
+    assert country_count(client, f"{LIST_URL}?kind=project") == {"be": 1}
+
+
+def test_a_new_initiative_is_counted_at_once(client, belgium):
+    InitiativeFactory(countries=[belgium])
+    assert country_count(client) == {"be": 1}
+
+    InitiativeFactory(countries=[belgium])
+
+    assert country_count(client) == {"be": 2}
+    assert "2 initiatives" in client.get(LIST_URL).text
+
+
+def test_a_tag_added_or_removed_is_counted_at_once(client, belgium):
+    initiative = InitiativeFactory()
+    assert country_count(client) == {}
+
+    initiative.countries.add(belgium)
+    assert country_count(client) == {"be": 1}
+
+    initiative.countries.remove(belgium)
+    assert country_count(client) == {}
+
+
+def test_an_organisation_role_is_counted_at_once(client):
+    initiative = InitiativeFactory()
+    vario = OrganisationFactory(slug="vario", name="Vario")
+    client.get(LIST_URL)
+
+    InitiativeOrganisationFactory(initiative=initiative, organisation=vario)
+
+    facets = {facet.name: facet for facet in client.get(LIST_URL).context["facets"]}
+    assert [option.value for option in facets["organisation"].options] == ["vario"]
+
+
+def test_publishing_in_the_admin_is_counted_at_once(client, staff_client, belgium):
+    draft = InitiativeFactory(
+        countries=[belgium], publication_state=Initiative.PublicationState.DRAFT
+    )
+    assert country_count(client) == {}
+
+    response = staff_client.post(
+        admin_url(Initiative, "changelist"),
+        {"action": "publish", "_selected_action": [draft.pk]},
+    )
+
+    assert response.status_code == 302
+    assert country_count(client) == {"be": 1}
