@@ -203,3 +203,24 @@ def test_restore_into_a_freshly_migrated_database_file(edited_catalogue, tmp_pat
         return sorted(json.dumps(item, sort_keys=True) for item in items)
 
     assert objects(tmp_path / "again.json.gz") == objects(backup)
+
+
+@pytest.mark.django_db
+def test_a_restored_catalogue_is_searchable_even_from_a_backup_without_vectors(
+    edited_catalogue, tmp_path, client
+):
+    """A backup made on SQLite holds no search vectors: PostgreSQL rebuilds them."""
+    backup = tmp_path / "catalogue.json.gz"
+    call_command("backup_catalogue", output=backup, verbosity=0)
+    objects = json.loads(gzip.decompress(backup.read_bytes()))
+    for item in objects:
+        if item["model"] == "initiatives.initiative":
+            item["fields"]["search_vector"] = None
+    backup.write_bytes(gzip.compress(json.dumps(objects).encode()))
+
+    call_command("restore_catalogue", str(backup), force=True, verbosity=0)
+
+    response = client.get("/initiatives/", {"q": "agenda 2030"})
+    assert "STEM agenda 2030" in response.text
+    slugs = [i.slug for i in response.context["page_obj"].object_list]
+    assert "stem-agenda-2030" in slugs

@@ -21,7 +21,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from ...facets import catalogue_changed
 from ...models import Initiative, Organisation
+from ...search import refresh_search_vectors
 from .backup_catalogue import EXCLUDED
 
 
@@ -114,6 +116,10 @@ class Command(BaseCommand):
                 for table in tables:
                     cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
             call_command("loaddata", str(file), database=database, verbosity=0)
+            # The backup may come from another database (SQLite keeps no search
+            # vector): recompute them, and forget facet counts of the old data.
+            refresh_search_vectors(using=database)
+        catalogue_changed()
 
         initiatives = sum(
             1 for item in objects if item["model"] == "initiatives.initiative"
