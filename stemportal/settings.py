@@ -5,6 +5,7 @@ project folder. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and
 DATABASE_URL (PostgreSQL). Every variable is listed in the README.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -130,6 +131,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         **DATABASES["default"].get("OPTIONS", {}),
     }
+
+# The cache holds facet counts (initiatives/facets.py) and API throttle counts.
+# Every server process must see the same cache, or a process would keep showing
+# facet counts from before another process's save: it is a folder on disk
+# (CACHE_DIR), shared by all the processes on this machine. Servers on several
+# machines need a cache server instead (Django's CACHES setting). Entries are
+# keyed by database, so two databases never share counts.
+_database = DATABASES["default"]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        "KEY_PREFIX": hashlib.sha256(
+            "|".join(
+                str(_database.get(key, ""))
+                for key in ("ENGINE", "HOST", "PORT", "NAME")
+            ).encode()
+        ).hexdigest()[:12],
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+# Seconds a facet count may be reused while nothing is saved; 0 turns it off.
+FACET_CACHE_SECONDS = int(os.environ.get("FACET_CACHE_SECONDS", "300"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -23,6 +23,11 @@ def _uncached_facets(settings):
     The facet cache itself is tested in tests/initiatives/test_facet_cache.py.
     """
     settings.FACET_CACHE_SECONDS = 0
+    # Each test starts with an empty cache of its own, not the project's
+    # on-disk cache (shared with `make run`; tests/test_settings.py tests it).
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
     cache.clear()
 
 

@@ -101,6 +101,7 @@ def site(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": load_database_url(tmp_path),
+        "CACHE_DIR": str(tmp_path / "cache"),
         "DEBUG": "0",
         "HTTPS": "0",  # plain HTTP on the loopback interface
         "SECRET_KEY": "load-test-secret-key-" + "x" * 40,

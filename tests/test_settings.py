@@ -149,3 +149,37 @@ def test_admin_path_comes_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "/editors-7f3a/"
+
+
+def test_a_save_in_one_server_process_reaches_the_facet_cache_of_another(tmp_path):
+    """Cached facet counts are dropped for every process, not only the saver."""
+    env = {
+        "CACHE_DIR": str(tmp_path / "cache"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'catalogue.sqlite3'}",
+    }
+    read = (
+        "from initiatives.facets import catalogue_version; print(catalogue_version())"
+    )
+    first = run_manage("shell", "-c", read, **env)
+    assert first.returncode == 0, first.stderr
+    again = run_manage("shell", "-c", read, **env)
+    assert again.stdout.split()[-1] == first.stdout.split()[-1]
+
+    saved = run_manage(
+        "shell",
+        "-c",
+        "from initiatives.facets import catalogue_changed; catalogue_changed()",
+        **env,
+    )
+    assert saved.returncode == 0, saved.stderr
+    after = run_manage("shell", "-c", read, **env)
+    assert after.stdout.split()[-1] != first.stdout.split()[-1]
+
+    # Another database never shares the cache's entries.
+    other = run_manage(
+        "shell",
+        "-c",
+        read,
+        **{**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'other.sqlite3'}"},
+    )
+    assert other.stdout.split()[-1] != after.stdout.split()[-1]
