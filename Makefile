@@ -58,7 +58,7 @@ restore: install
 	$(PY) manage.py restore_catalogue "$(FILE)" $(if $(FORCE),--force)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .coverage htmlcov
+	rm -rf $(VENV) staticfiles var .pytest_cache .ruff_cache .coverage htmlcov
 
 # --- Production serving and benchmarks (README: "Serving in production",
 # "Performance") ---------------------------------------------------------------
