@@ -97,7 +97,8 @@ def search_document(objective_model=None, role_model=None):
             rows.filter(initiative=OuterRef("pk"))
             .order_by()
             .values("initiative")
-            .annotate(text=StringAgg(expression, delimiter=" "))
+            # Ordered, so that the same rows always give the same vector.
+            .annotate(text=StringAgg(expression, delimiter=" ", order_by="pk"))
             .values("text")
         )
         return Coalesce(
