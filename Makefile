@@ -64,8 +64,9 @@ clean:
 # "Performance") ---------------------------------------------------------------
 
 # Production settings for a local run: debug off, a key generated once per
-# command unless SECRET_KEY is set, loopback only.
-PROD_ENV = DEBUG=0 ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
+# command unless SECRET_KEY is set, loopback only, plain HTTP (HTTPS=1 behind
+# a TLS proxy).
+PROD_ENV = DEBUG=0 HTTPS=$${HTTPS:-0} ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	SECRET_KEY=$${SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}
 WORKERS ?= 4
 

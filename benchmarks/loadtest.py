@@ -107,6 +107,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     env = production_env(database_url("postgresql", args.size))
+    env["HTTPS"] = "0"  # wrk speaks plain HTTP to gunicorn on loopback
     paths = mixed_paths(env)
     server = subprocess.Popen(
         [
