@@ -7,7 +7,8 @@ organisation N", and every initiative has source "other" and an editor note
 the benchmark's own database only (see run.py), never into the fixtures.
 
 The shape follows the real catalogue: every country, with a skewed
-distribution (a few large countries hold most initiatives); 1-4 education
+distribution (a few large countries hold most initiatives), and one
+initiative in twenty EU-wide, with no country; 1-4 education
 levels, 1-3 target groups, 1-4 themes, 1-6 organisations with roles, 0-8
 KPIs, 0-5 milestones, 0-3 objectives, and paragraphs of text. The random
 generator is seeded, so a size always gives the same catalogue.
@@ -34,7 +35,7 @@ from initiatives.models import (
 )
 
 # Bump when the generator changes: a cached database is then rebuilt.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 SEED = 8
 BATCH = 2000
 MARK = "[Synthetic]"
@@ -60,6 +61,7 @@ WORDS = TEXT.split()
 # put into the summary of about 3% of the initiatives, as a topic would be.
 SEARCH_WORD = "robotics"
 SEARCH_WORD_SHARE = 0.03
+EUROPEAN_SHARE = 0.05
 
 
 def sentence(rng, low=8, high=20):
@@ -174,7 +176,12 @@ def build(size, verbose=True):
                         description="\n\n".join(
                             paragraph(rng) for _ in range(rng.randint(1, 3))
                         ),
-                        scope=rng.choice(["national", "national", "regional", ""]),
+                        # One in twenty is EU-wide, with no country of its own.
+                        scope=(
+                            "european"
+                            if rng.random() < EUROPEAN_SHARE
+                            else rng.choice(["national", "national", "regional", ""])
+                        ),
                         year_start=start,
                         year_end=rng.choice([None, start + rng.randint(0, 6)]),
                         status=rng.choice(statuses),
@@ -191,11 +198,14 @@ def build(size, verbose=True):
             roles_rows, kpis, milestones, objectives = [], [], [], []
             for initiative in initiatives:
                 pk = initiative.pk
-                for country in by_country.pick(rng, rng.choice([1, 1, 1, 2, 3])):
+                european = initiative.scope == "european"
+                for country in by_country.pick(
+                    rng, 0 if european else rng.choice([1, 1, 1, 2, 3])
+                ):
                     links["countries"].append(
                         m2m["countries"](initiative_id=pk, country_id=country.pk)
                     )
-                if rng.random() < 0.1:
+                if not european and rng.random() < 0.1:
                     region = rng.choice(regions)
                     links["regions"].append(
                         m2m["regions"](initiative_id=pk, region_id=region.pk)

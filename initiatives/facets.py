@@ -1,12 +1,12 @@
 """Counts of initiatives per country, vocabulary term, organisation, choice.
 
 Plain functions over an initiative queryset (the published catalogue, or a
-FilterSet's `qs`): each returns the terms annotated with `initiative_count`,
-in one query. Every count is a correlated subquery that counts each initiative
-once, however many paths link it to the term (a country directly and through
-one of its regions; a broad education level and one of its sub-levels).
-The rules are the same as the filters' (`in_countries`, `at_education_levels`),
-so a count always agrees with the list it links to.
+FilterSet's `qs`). Each count is one grouped query over the link tables,
+however many terms there are, and counts each initiative once, however many
+paths link it to the term (a country directly and through one of its
+regions; a broad education level and one of its sub-levels). The rules are
+the same as the filters' (`in_countries`, `at_education_levels`), so a count
+always agrees with the list it links to.
 
 The catalogue's facets (`catalogue_facets`) are cached: counting a catalogue
 of 100,000 initiatives takes seconds, and most visitors ask the same few
@@ -14,11 +14,11 @@ questions. A cached entry is keyed by the query and by the catalogue's
 version, which every write to the catalogue's tables moves on
 (`catalogue_changed`, called by signals.py on any save, delete or
 many-to-many change of the app's models; code that writes with
-`QuerySet.update()` must call it too). The version lives in Django's cache:
-with several server processes, configure a shared cache (as for the API's
-throttling) so that every process sees a change at once; with the default
-per-process cache, another process may show counts up to
-`FACET_CACHE_SECONDS` (setting, default 300; 0 turns the cache off) old.
+`QuerySet.update()` must call it too). The version lives in Django's cache,
+which the settings make a folder shared by every server process (CACHE_DIR),
+so a save in one process drops the cached counts in all of them.
+`FACET_CACHE_SECONDS` (setting, default 300; 0 turns the cache off) bounds
+how long an entry lives.
 """
 
 import hashlib
@@ -32,11 +32,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -55,54 +52,46 @@ from .models import (
 )
 
 
-def _count(initiatives, link):
-    """How many of `initiatives` satisfy `link`, as a subquery per outer row.
+def with_counts(items, counts):
+    """`items` as a list, each with `initiative_count` from {pk: count}."""
+    items = list(items)
+    for item in items:
+        item.initiative_count = counts.get(item.pk, 0)
+    return items
 
-    `link` refers to the initiative as ``OuterRef("pk")`` and to the outer
-    row (the country, the level...) as ``OuterRef(OuterRef("pk"))``.
+
+def countries_with_counts(initiatives, countries=None):
+    """Every country (or `countries`) with how many of `initiatives` it has.
+
+    An initiative in a country's region counts for the country. One grouped
+    query for the counts (`country_counts`), one for the countries.
     """
-    counted = (
-        initiatives.order_by()
-        .filter(link)
-        .annotate(initiative_count=Func(F("pk"), function="COUNT"))
-        .values("initiative_count")
-    )
-    return Subquery(counted, output_field=IntegerField())
-
-
-def countries_with_counts(initiatives):
-    """Every country with how many of `initiatives` it has, regions included."""
-    term = OuterRef(OuterRef("pk"))
-    direct = Initiative.countries.through.objects.filter(
-        initiative=OuterRef("pk"), country=term
-    )
-    through_region = Initiative.regions.through.objects.filter(
-        initiative=OuterRef("pk"), region__country=term
-    )
-    return Country.objects.annotate(
-        initiative_count=_count(initiatives, Exists(direct) | Exists(through_region))
+    counts = {
+        country.pk: country.initiative_count for country in country_counts(initiatives)
+    }
+    return with_counts(
+        Country.objects.all() if countries is None else countries, counts
     )
 
 
-def education_levels_with_counts(initiatives):
-    """Every education level with its count; a broad level counts its sub-levels."""
-    term = OuterRef(OuterRef("pk"))
-    tagged = Initiative.education_levels.through.objects.filter(
-        Q(educationlevel=term) | Q(educationlevel__parent=term),
-        initiative=OuterRef("pk"),
-    )
-    return EducationLevel.objects.annotate(
-        initiative_count=_count(initiatives, Exists(tagged))
-    )
+def terms_with_counts(terms, relation, initiatives):
+    """The vocabulary `terms` with how many of `initiatives` each tags.
+
+    A top-level term counts its sub-terms' initiatives too, each once
+    (`term_counts`, one grouped query).
+    """
+    return with_counts(terms, term_counts(initiatives, relation))
 
 
-def organisations_with_counts(initiatives):
-    """Every organisation with how many of `initiatives` it has a role in."""
-    roles = InitiativeOrganisation.objects.filter(
-        initiative=OuterRef("pk"), organisation=OuterRef(OuterRef("pk"))
-    )
-    return Organisation.objects.annotate(
-        initiative_count=_count(initiatives, Exists(roles))
+def organisations_with_counts(organisations, initiatives):
+    """`organisations` with how many of `initiatives` each has a role in.
+
+    Counts only the organisations given (a page of a list), in one query.
+    """
+    organisations = list(organisations)
+    return with_counts(
+        organisations,
+        organisation_counts(initiatives, among=[o.pk for o in organisations]),
     )
 
 
@@ -119,15 +108,42 @@ def _matching(initiatives):
     return initiatives.order_by().values("pk")
 
 
-def choice_counts(initiatives, field_name):
-    """{value: count} of a choice field (kind, status) over `initiatives`."""
+# The single-valued fields offered as facets, in display order.
+CHOICE_FACETS = [
+    ("kind", Initiative.Kind.choices),
+    ("status", Initiative.Status.choices),
+    ("scope", Initiative.Scope.choices),
+]
+
+
+def choice_counts(filterset):
+    """{field: {value: count}} of every choice facet, in one grouped query.
+
+    Each facet counts next to the other active filters, its own left out.
+    The choice filters are plain ``field IN (values)`` tests, so one query
+    grouped by all the choice fields, over the results without any of them,
+    gives every facet: a facet's count for a value adds the groups that pass
+    the other choice filters.
+    """
+    names = [name for name, _choices in CHOICE_FACETS]
     rows = (
-        Initiative.objects.filter(pk__in=_matching(initiatives))
+        Initiative.objects.filter(pk__in=_matching(filterset.without(*names)))
         .order_by()
-        .values(field_name)
+        .values(*names)
         .annotate(count=Count("pk"))
     )
-    return {row[field_name]: row["count"] for row in rows}
+    chosen = {name: set(filterset.selected(name)) for name in names}
+    counts = {name: {} for name in names}
+    for row in rows:
+        for name in names:
+            if all(
+                not chosen[other] or row[other] in chosen[other]
+                for other in names
+                if other != name
+            ):
+                value = row[name]
+                counts[name][value] = counts[name].get(value, 0) + row["count"]
+    return counts
 
 
 def term_counts(initiatives, relation):
@@ -157,16 +173,18 @@ def term_counts(initiatives, relation):
     }
 
 
-def organisation_counts(initiatives, first=(), limit=None):
+def organisation_counts(initiatives, first=(), limit=None, among=None):
     """{organisation pk: count} of `initiatives` it has any role in.
 
     With `limit`: only the organisations with the most initiatives, the
     organisations whose slugs are in `first` before the others (still one
-    grouped query).
+    grouped query). With `among`: only these organisations (primary keys).
     """
+    rows = InitiativeOrganisation.objects.filter(initiative__in=_matching(initiatives))
+    if among is not None:
+        rows = rows.filter(organisation__in=among)
     rows = (
-        InitiativeOrganisation.objects.filter(initiative__in=_matching(initiatives))
-        .order_by()
+        rows.order_by()
         .values("organisation")
         .annotate(count=Count("initiative", distinct=True))
     )
@@ -417,11 +435,9 @@ def counted_facets(filterset, with_country=True):
                 hint,
             )
         )
-    for name, choices in (
-        ("kind", Initiative.Kind.choices),
-        ("status", Initiative.Status.choices),
-    ):
-        counts = choice_counts(filterset.without(name), name)
+    every_choice_count = choice_counts(filterset)
+    for name, choices in CHOICE_FACETS:
+        counts = every_choice_count[name]
         chosen = set(filterset.selected(name))
         facets.append(
             Facet(

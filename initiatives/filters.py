@@ -5,9 +5,10 @@ Repeating a parameter selects several values (OR); different parameters narrow
 each other (AND). The parameters are DESIGN.md's URL contract: `q` (text
 search, see search.py), `country`, the vocabularies `education_level`,
 `target_group`, `theme` and `priority` (a parent term also finds its
-sub-terms), `kind`, `status`, `organisation` (any role), `year_from` and
-`year_to` (the initiative's years overlap them; see
-`InitiativeQuerySet.active_from`), and `sort`.
+sub-terms), `kind`, `status`, `scope` (``european`` finds the EU-wide
+initiatives), `organisation` (any role), `year_from` and `year_to` (the
+initiative's years overlap them; see `InitiativeQuerySet.active_from`), and
+`sort`.
 
 A value that is not understood never empties the page and never hides the
 rest of the query: `InitiativeFilter` checks every value on its own, sets the
@@ -179,6 +180,13 @@ class InitiativeFilter(django_filters.FilterSet):
         method="filter_choices",
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": _("“%(value)s” is not a status we know.")},
+    )
+    scope = django_filters.MultipleChoiceFilter(
+        label=_("Scope"),
+        choices=Initiative.Scope.choices,
+        method="filter_choices",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("“%(value)s” is not a scope we know.")},
     )
     organisation = django_filters.ModelMultipleChoiceFilter(
         label=_("Organisation"),

@@ -576,6 +576,7 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["publication_state", "title"]),
             models.Index(fields=["kind"]),
             models.Index(fields=["status"]),
+            models.Index(fields=["scope"]),
             models.Index(fields=["year_start"]),
             models.Index(fields=["-updated"]),
         ]

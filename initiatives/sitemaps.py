@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .facets import countries_with_counts
+from .facets import country_counts
 from .models import Initiative, Organisation
 
 
@@ -39,10 +39,10 @@ class CountrySitemap(Sitemap):
     priority = 0.7
 
     def items(self):
-        return (
-            countries_with_counts(Initiative.objects.published())
-            .filter(initiative_count__gt=0)
-            .order_by("code")
+        # Only the countries with any (one grouped query).
+        return sorted(
+            country_counts(Initiative.objects.published()),
+            key=lambda country: country.code,
         )
 
 

@@ -21,12 +21,13 @@ from django_filters.views import FilterView
 from .facets import (
     catalogue_facets,
     countries_with_counts,
-    education_levels_with_counts,
     organisations_with_counts,
+    terms_with_counts,
 )
 from .filters import InitiativeFilter
 from .models import (
     Country,
+    EducationLevel,
     Funding,
     Initiative,
     InitiativeOrganisation,
@@ -34,6 +35,12 @@ from .models import (
 )
 
 LATEST_ON_HOME = 6
+# A country page shows the first of its strategies, of the EU-wide initiatives
+# and of its organisations, and links to all of them.
+COUNTRY_PAGE_CARDS = 12
+COUNTRY_PAGE_ORGANISATIONS = 60
+# An organisation page shows the first initiatives of each of its roles.
+ORGANISATION_PAGE_CARDS = 24
 TOP_COUNTRIES_ON_HOME = 8
 ISO_CODE = re.compile(r"[A-Za-z]{2}")
 
@@ -54,6 +61,12 @@ class Group:
 
     heading: object
     items: list = field(default_factory=list)
+    # When `items` shows only the first: how many there are in all.
+    total: int | None = None
+
+    @property
+    def has_more(self):
+        return self.total is not None and self.total > len(self.items)
 
 
 # --- Helpers that shape data for the templates ---------------------------------
@@ -112,6 +125,26 @@ def group_by_role(roles, item):
             item(role)
         )
     return list(groups.values())
+
+
+@dataclass
+class Shortlist:
+    """The first items of a longer list, and whether there are more."""
+
+    items: list
+    has_more: bool
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self):
+        return len(self.items)
+
+
+def first_of(queryset, size):
+    """The first `size` items of `queryset`, in one query (one row more)."""
+    items = list(queryset[: size + 1])
+    return Shortlist(items[:size], len(items) > size)
 
 
 # --- Pagination that never fails -----------------------------------------------
@@ -420,19 +453,40 @@ class CountryDetailView(InitiativeListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["country"] = self.country
-        context["regions"] = self.country.regions.all()
-        context["organisations"] = self.country.organisations.select_related("region")
+        code = self.country.code.lower()
+        catalogue = reverse("initiatives:initiative-list")
         # Not filtered: a country page always shows its strategies and what
         # serves it from the European level, whatever the filters below say.
+        # The newest few of each, with a link to all of them in the catalogue.
         published = Initiative.objects.published()
-        context["strategies"] = (
+        strategies = (
             published.in_countries([self.country])
             .strategies()
             .for_listing()
             .order_by(F("year_start").desc(nulls_last=True), "title")
         )
-        context["european_initiatives"] = published.european().for_listing()
+        european = published.european().for_listing().newest_first()
+        query = QueryDict(mutable=True)
+        query.setlist("country", [code])
+        query.setlist("kind", ["policy", "legislation"])
+        query.setlist("scope", ["national", "regional"])
+        context.update(
+            {
+                "country": self.country,
+                "regions": self.country.regions.all(),
+                "strategies": first_of(strategies, COUNTRY_PAGE_CARDS),
+                "strategies_url": f"{catalogue}?{query.urlencode()}",
+                "european_initiatives": first_of(european, COUNTRY_PAGE_CARDS),
+                "european_url": f"{catalogue}?scope=european",
+                "organisations": first_of(
+                    self.country.organisations.select_related("region"),
+                    COUNTRY_PAGE_ORGANISATIONS,
+                ),
+                "organisations_url": (
+                    f"{reverse('initiatives:organisation-list')}?country={code}"
+                ),
+            }
+        )
         return context
 
 
@@ -453,10 +507,29 @@ class OrganisationListView(ForgivingPaginationMixin, ListView):
         raw = self.request.GET.get("q", "").replace("\x00", "")
         return " ".join(raw.split())[: self.max_query_length]
 
+    def get_country(self):
+        """The `country` parameter's country; None, with a notice, if unknown."""
+        code = self.request.GET.get("country", "").strip()
+        if not code:
+            return None
+        country = None
+        if ISO_CODE.fullmatch(code):
+            country = Country.objects.filter(code=code.upper()).first()
+        if country is None:
+            self.country_notice = _(
+                "“%(code)s” is not a country code we know, so every country is shown."
+            ) % {"code": code[:20]}
+        return country
+
+    def get(self, request, *args, **kwargs):
+        self.country_notice = ""
+        self.country = self.get_country()
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        organisations = organisations_with_counts(
-            Initiative.objects.published()
-        ).select_related("country")
+        organisations = Organisation.objects.select_related("country")
+        if self.country:
+            organisations = organisations.filter(country=self.country)
         search = self.get_search()
         if search:
             organisations = organisations.filter(
@@ -466,12 +539,25 @@ class OrganisationListView(ForgivingPaginationMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Counted for this page's organisations only, in one query.
+        context["organisations"] = organisations_with_counts(
+            context["organisations"], Initiative.objects.published()
+        )
         search = self.get_search()
-        # What pagination links keep: the search, cleaned.
+        # What pagination links keep: the country and the search, cleaned.
         query = QueryDict(mutable=True)
+        if self.country:
+            query["country"] = self.country.code.lower()
         if search:
             query["q"] = search
-        context.update({"search": search, "query": query})
+        context.update(
+            {
+                "search": search,
+                "query": query,
+                "country": self.country,
+                "country_notice": self.country_notice,
+            }
+        )
         return context
 
 
@@ -500,33 +586,37 @@ class OrganisationDetailView(DetailView):
 
         "Funds" joins two sources: funder roles and funding rows that name the
         organisation as funder (the source may record one without the other).
-        One query per source and one for the initiatives, however many.
+        Each group has its `total` and shows the first ORGANISATION_PAGE_CARDS
+        by title. One query per source (initiative numbers and titles only) and
+        one for the initiatives shown, however many there are.
         """
         published = Initiative.objects.published()
-        links = list(
+        links = set(
             self.object.initiative_roles.filter(initiative__in=published).values_list(
-                "initiative_id", "role"
+                "initiative_id", "role", "initiative__title"
             )
         )
-        links += [
-            (pk, InitiativeOrganisation.Role.FUNDER)
-            for pk in Funding.objects.filter(
+        links |= {
+            (pk, InitiativeOrganisation.Role.FUNDER, title)
+            for pk, title in Funding.objects.filter(
                 funder=self.object, initiative__in=published
-            ).values_list("initiative_id", flat=True)
-        ]
-        if not links:
-            return []
-        initiatives = published.for_listing().in_bulk({pk for pk, _role in links})
+            ).values_list("initiative_id", "initiative__title")
+        }
         by_role = {}
-        for pk, role in links:
-            by_role.setdefault(role, set()).add(pk)
+        for pk, role, title in links:
+            by_role.setdefault(role, set()).add((title, pk))
+        shown = {
+            role: [pk for _title, pk in sorted(titled)[:ORGANISATION_PAGE_CARDS]]
+            for role, titled in by_role.items()
+        }
+        initiatives = published.for_listing().in_bulk(
+            {pk for pks in shown.values() for pk in pks}
+        )
         return [
             Group(
                 heading,
-                sorted(
-                    (initiatives[pk] for pk in by_role[role]),
-                    key=lambda initiative: (initiative.title, initiative.pk),
-                ),
+                [initiatives[pk] for pk in shown[role]],
+                total=len(by_role[role]),
             )
             for role, heading in self.ROLE_HEADINGS.items()
             if role in by_role
@@ -548,7 +638,11 @@ def home(request):
     countries = [country for country in every_country if country.initiative_count]
     levels = [
         group
-        for group in term_tree(list(education_levels_with_counts(published)))
+        for group in term_tree(
+            terms_with_counts(
+                EducationLevel.objects.all(), "education_levels", published
+            )
+        )
         if group.heading.initiative_count
     ]
     for group in levels:

@@ -11,14 +11,7 @@ from math import ceil
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_slug
 from django.db.models import (
-    Exists,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
     Prefetch,
-    Q,
-    Subquery,
 )
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
@@ -35,15 +28,17 @@ from rest_framework.settings import api_settings
 from ..exports import COLUMNS, not_understood
 from ..facets import (
     countries_with_counts,
-    education_levels_with_counts,
     organisations_with_counts,
+    terms_with_counts,
 )
 from ..filters import InitiativeFilter
 from ..models import (
+    Country,
     EducationLevel,
     EuropeanPriority,
     Initiative,
     InitiativeOrganisation,
+    Organisation,
     TargetGroup,
     ThematicCategory,
 )
@@ -144,28 +139,23 @@ LIST_ERRORS = {
 # --- Counts of published initiatives per vocabulary term -------------------------
 
 
-def terms_with_counts(model, relation, initiatives):
-    """Every term of a vocabulary with how many of `initiatives` it tags.
+class CountedMixin:
+    """Items that carry `initiative_count`, their number of published initiatives.
 
-    A top-level term counts the initiatives tagged with one of its sub-terms
-    too, as education levels do (see facets.education_levels_with_counts).
+    Counted once the items are picked (a page, one object), in one grouped
+    query over those items only, by `count_initiatives(items, published)`.
     """
-    through = getattr(Initiative, relation).through
-    term_field = model._meta.model_name
-    term = OuterRef(OuterRef("pk"))
-    tagged = through.objects.filter(
-        Q(**{term_field: term}) | Q(**{f"{term_field}__parent": term}),
-        initiative=OuterRef("pk"),
-    )
-    counted = (
-        initiatives.order_by()
-        .filter(Exists(tagged))
-        .annotate(initiative_count=Func(F("pk"), function="COUNT"))
-        .values("initiative_count")
-    )
-    return model.objects.annotate(
-        initiative_count=Subquery(counted, output_field=IntegerField())
-    )
+
+    def count_initiatives(self, items, published):
+        raise NotImplementedError
+
+    def get_serializer(self, *args, **kwargs):
+        if args and args[0] is not None:
+            many = kwargs.get("many", False)
+            items = list(args[0]) if many else [args[0]]
+            self.count_initiatives(items, Initiative.objects.published())
+            args = (items if many else args[0], *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
 
 # --- Initiatives ---------------------------------------------------------------
@@ -230,16 +220,17 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: serializers.CountrySerializer, **ERRORS},
     ),
 )
-class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+class CountryViewSet(CountedMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.CountrySerializer
     pagination_class = None
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return countries_with_counts(Initiative.objects.published()).prefetch_related(
-            "regions"
-        )
+        return Country.objects.prefetch_related("regions")
+
+    def count_initiatives(self, items, published):
+        countries_with_counts(published, items)
 
     def get_object(self):
         code = self.kwargs["code"]
@@ -258,14 +249,16 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: serializers.OrganisationDetailSerializer, **ERRORS},
     ),
 )
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(CountedMixin, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     pagination_class = OrganisationPagination
 
+    def count_initiatives(self, items, published):
+        organisations_with_counts(items, published)
+
     def get_queryset(self):
-        queryset = organisations_with_counts(Initiative.objects.published())
-        queryset = queryset.select_related("country", "region")
+        queryset = Organisation.objects.select_related("country", "region")
         if self.action == "retrieve":
             roles = (
                 InitiativeOrganisation.objects.filter(
@@ -292,12 +285,16 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 # --- Vocabularies --------------------------------------------------------------
 
 
-class VocabularyViewSet(viewsets.ReadOnlyModelViewSet):
+class VocabularyViewSet(CountedMixin, viewsets.ReadOnlyModelViewSet):
     """A vocabulary in its order, with counts of published initiatives."""
 
     lookup_field = "slug"
     lookup_value_regex = "[^/]+"
     pagination_class = None
+    relation = None  # the vocabulary's many-to-many field on Initiative
+
+    def count_initiatives(self, items, published):
+        terms_with_counts(items, self.relation, published)
 
     def get_object(self):
         slug = checked_slug(self.kwargs["slug"])
@@ -308,18 +305,14 @@ def vocabulary_viewset(model, relation, serializer_class, name):
     """A VocabularyViewSet for one vocabulary, documented for the schema."""
 
     def get_queryset(self):
-        published = Initiative.objects.published()
-        if relation == "education_levels":
-            queryset = education_levels_with_counts(published)
-        else:
-            queryset = terms_with_counts(model, relation, published)
-        return queryset.select_related("parent")
+        return model.objects.select_related("parent")
 
     viewset = type(
         f"{model.__name__}ViewSet",
         (VocabularyViewSet,),
         {
             "get_queryset": get_queryset,
+            "relation": relation,
             "serializer_class": serializer_class,
             "__doc__": f"The {name} vocabulary.",
         },

@@ -107,13 +107,35 @@ def test_organisation_counts_count_an_initiative_once_whatever_its_roles():
     assert counts == {vario.pk: 2}
 
 
+def choice_counts_for(query):
+    return choice_counts(InitiativeFilter(QueryDict(query), queryset=published()))
+
+
 def test_choice_counts_group_by_value():
     InitiativeFactory(kind=Initiative.Kind.PROGRAMME, status="ongoing")
-    InitiativeFactory(kind=Initiative.Kind.PROGRAMME)
+    InitiativeFactory(kind=Initiative.Kind.PROGRAMME, scope="european")
     InitiativeFactory(kind=Initiative.Kind.PUBLICATION)
 
-    assert choice_counts(published(), "kind") == {"programme": 2, "publication": 1}
-    assert choice_counts(published(), "status") == {"ongoing": 1, "": 2}
+    counts = choice_counts_for("")
+
+    assert counts["kind"] == {"programme": 2, "publication": 1}
+    assert counts["status"] == {"ongoing": 1, "": 2}
+    assert counts["scope"] == {"european": 1, "": 2}
+
+
+def test_each_choice_facet_counts_next_to_the_other_choices_not_its_own():
+    InitiativeFactory(kind=Initiative.Kind.PROGRAMME, status="ongoing")
+    InitiativeFactory(kind=Initiative.Kind.PROGRAMME, status="completed")
+    InitiativeFactory(kind=Initiative.Kind.EVENT, status="ongoing", scope="european")
+    InitiativeFactory(kind=Initiative.Kind.PUBLICATION, scope="european")
+
+    counts = choice_counts_for("kind=programme&kind=event&status=ongoing")
+
+    # Kinds among the ongoing; statuses among programmes and events; scopes
+    # among ongoing programmes and events.
+    assert counts["kind"] == {"programme": 1, "event": 1}
+    assert counts["status"] == {"ongoing": 2, "completed": 1}
+    assert counts["scope"] == {"": 1, "european": 1}
 
 
 def test_choice_counts_of_a_text_search_count_each_initiative_once():
@@ -126,7 +148,7 @@ def test_choice_counts_of_a_text_search_count_each_initiative_once():
         role=InitiativeOrganisation.Role.FUNDER,
     )
 
-    assert choice_counts(published().search("stem"), "kind") == {"event": 1}
+    assert choice_counts_for("q=stem")["kind"] == {"event": 1}
 
 
 # --- A facet counts with the other filters, not its own ---------------------------
@@ -230,8 +252,9 @@ def test_every_facet_costs_a_fixed_number_of_queries(catalogue):
         catalogue_facets(filterset)
 
     # The search's keys 1; country 1; four vocabularies, terms and counts
-    # 2 each; kind 1; status 1; organisations, counts and names 2.
-    assert len(queries) == 14
+    # 2 each; kind, status and scope together 1; organisations, counts and
+    # names 2.
+    assert len(queries) == 13
 
 
 def test_a_search_that_finds_nothing_gives_zero_counts(catalogue):

@@ -337,6 +337,7 @@ def test_country_page_has_every_facet_but_country(client, belgium, terms):
         ("priority=nope", "“nope” is not a European priority we know."),
         ("kind=nope", "“nope” is not a kind of initiative we know."),
         ("status=nope", "“nope” is not a status we know."),
+        ("scope=nope", "“nope” is not a scope we know."),
         ("organisation=nope", "“nope” is not an organisation we know."),
         ("year_from=abc", "“abc” is not a year."),
         ("year_to=%00", "is not a year."),

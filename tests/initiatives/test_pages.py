@@ -741,17 +741,18 @@ def grow(belgium, flanders):
 # A list of initiatives (`for_listing`) costs 6: the initiatives, their
 # countries, regions, the regions' countries, levels and leading roles.
 EXPECTED_QUERIES = {
-    # country counts, level counts, two totals, the latest initiatives (6)
-    "home": 10,
-    # every country with its count, in one query
-    "country list": 1,
+    # countries and their counts (2), levels and their counts (2), two
+    # totals, the latest initiatives (6)
+    "home": 12,
+    # every country, and the counts in one grouped query
+    "country list": 2,
     # the country, the catalogue's filter, facets and page of results (the
-    # list's machinery: 21; the result count comes from the kind facet),
+    # list's machinery: 20; the result count comes from the kind facet),
     # strategies (6), EU-wide initiatives (6), organisations based there (1)
-    "country detail": 34,
-    # count and page, each with the initiative counts as subqueries
-    "organisation list": 2,
-    "organisation search": 2,
+    "country detail": 33,
+    # count, page, and the page's initiative counts in one grouped query
+    "organisation list": 3,
+    "organisation search": 3,
     # the organisation, its roles, its funding rows, its initiatives (6)
     "organisation detail": 9,
     # the initiative and its 20 prefetches (for_detail)

@@ -66,6 +66,7 @@ def queries(values):
         f"country={values['country']}&education_level={values['level']}",
         f"q=robotics&theme={values['theme']}&country={values['country']}",
         "kind=programme&status=ongoing",
+        "kind=programme&kind=project&status=ongoing&scope=national&scope=european",
     ]
 
 
@@ -76,7 +77,7 @@ def naive_count(query, name, value):
     return InitiativeFilter(data, Initiative.objects.published()).qs.count()
 
 
-@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize("index", range(5))
 def test_every_facet_count_equals_a_naive_count(synthetic_catalogue, index):
     query = queries(synthetic_catalogue)[index]
     filterset = InitiativeFilter(

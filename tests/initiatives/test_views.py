@@ -657,6 +657,89 @@ def test_unknown_country_code_is_not_found(client, belgium):
     assert client.get("/countries/b%C3%A9/").status_code == 404
 
 
+def test_country_page_shows_the_newest_eu_wide_initiatives_and_links_to_all(
+    client, belgium, monkeypatch
+):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "COUNTRY_PAGE_CARDS", 3)
+    for year in range(2010, 2015):
+        InitiativeFactory(title=f"EU-wide {year}", scope="european")
+    InitiativeFactory(countries=[belgium])
+
+    response = client.get(belgium.get_absolute_url())
+
+    shown = [i.title for i in response.context["european_initiatives"]]
+    assert shown == ["EU-wide 2014", "EU-wide 2013", "EU-wide 2012"]
+    assert 'href="/initiatives/?scope=european"' in response.content.decode()
+    # The link finds all of them.
+    catalogue = client.get(LIST_URL, {"scope": "european"})
+    assert sorted(listed(catalogue)) == [f"EU-wide {y}" for y in range(2010, 2015)]
+
+
+def test_country_page_with_few_eu_wide_initiatives_needs_no_link(client, belgium):
+    InitiativeFactory(title="EU-wide", scope="european")
+
+    response = client.get(belgium.get_absolute_url())
+
+    assert [i.title for i in response.context["european_initiatives"]] == ["EU-wide"]
+    assert "?scope=european" not in response.content.decode()
+
+
+def test_country_page_links_to_all_its_strategies_in_the_catalogue(
+    client, belgium, monkeypatch
+):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "COUNTRY_PAGE_CARDS", 2)
+    for year, kind in ((2020, "policy"), (2021, "legislation"), (2022, "policy")):
+        InitiativeFactory(
+            title=f"Strategy {year}",
+            kind=kind,
+            scope="national",
+            year_start=year,
+            countries=[belgium],
+        )
+    InitiativeFactory(title="Programme", kind="programme", countries=[belgium])
+
+    response = client.get(belgium.get_absolute_url())
+
+    assert [i.title for i in response.context["strategies"]] == [
+        "Strategy 2022",
+        "Strategy 2021",
+    ]
+    url = response.context["strategies_url"]
+    assert f'href="{html.escape(url)}"' in response.content.decode()
+    assert sorted(listed(client.get(url))) == [
+        "Strategy 2020",
+        "Strategy 2021",
+        "Strategy 2022",
+    ]
+
+
+def test_country_page_lists_the_first_organisations_and_links_to_all(
+    client, belgium, netherlands, monkeypatch
+):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "COUNTRY_PAGE_ORGANISATIONS", 2)
+    for name in ("Agoria", "Bozar", "Cap Sciences"):
+        OrganisationFactory(name=name, country=belgium)
+    OrganisationFactory(name="Dutch", country=netherlands)
+
+    response = client.get(belgium.get_absolute_url())
+
+    assert [o.name for o in response.context["organisations"]] == ["Agoria", "Bozar"]
+    assert 'href="/organisations/?country=be"' in response.content.decode()
+    every = client.get("/organisations/", {"country": "be"})
+    assert [o.name for o in every.context["organisations"]] == [
+        "Agoria",
+        "Bozar",
+        "Cap Sciences",
+    ]
+    assert "Organisations based in Belgium" in text(every)
+
+
 # --- Organisations -------------------------------------------------------------
 
 
@@ -691,6 +774,47 @@ def test_organisation_page_groups_initiatives_by_role(client):
     assert response.status_code == 200
     assert "Leads or organises Together for STEM" in text(response)
     assert "Funds Code club" in text(response)
+
+
+def test_organisation_list_by_unknown_country_says_so_and_shows_all(
+    client, belgium
+):
+    OrganisationFactory(name="Agoria", country=belgium)
+    OrganisationFactory(name="Nowhere")
+
+    response = client.get("/organisations/", {"country": "zz"})
+
+    assert response.status_code == 200
+    assert "“zz” is not a country code we know, so every country is shown." in text(
+        response
+    )
+    assert len(response.context["organisations"]) == 2
+
+
+def test_organisation_page_shows_the_first_initiatives_of_a_role_and_the_total(
+    client, monkeypatch
+):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "ORGANISATION_PAGE_CARDS", 2)
+    csr = OrganisationFactory(name="CSR Europe", slug="csr-europe")
+    for title in ("Delta", "Alpha", "Charlie"):
+        InitiativeOrganisationFactory(
+            initiative=InitiativeFactory(title=title), organisation=csr
+        )
+    funded = InitiativeFactory(title="Funded")
+    FundingFactory(initiative=funded, funder=csr)
+
+    response = client.get(csr.get_absolute_url())
+
+    groups = {str(g.heading): g for g in response.context["role_groups"]}
+    led = groups["Leads or organises"]
+    assert [i.title for i in led.items] == ["Alpha", "Charlie"]
+    assert led.total == 3
+    assert "The first 2 of 3, by title." in text(response)
+    assert 'href="/initiatives/?organisation=csr-europe"' in response.content.decode()
+    assert [i.title for i in groups["Funds"].items] == ["Funded"]
+    assert not groups["Funds"].has_more
 
 
 def test_unknown_organisation_is_not_found(client):
