@@ -60,17 +60,19 @@ def with_counts(items, counts):
     return items
 
 
-def countries_with_counts(initiatives, countries=None):
-    """Every country (or `countries`) with how many of `initiatives` it has.
+def published_country_counts():
+    """{country pk: its number of published initiatives}, regions included.
 
-    An initiative in a country's region counts for the country. One grouped
-    query for the counts (`country_counts`), one for the countries.
+    One grouped query (`country_counts`), cached until the catalogue changes:
+    the home page, the countries page, the sitemap and the API count the
+    whole catalogue.
     """
-    counts = {
-        country.pk: country.initiative_count for country in country_counts(initiatives)
-    }
-    return with_counts(
-        Country.objects.all() if countries is None else countries, counts
+    return cached_for_catalogue(
+        "published-country-counts",
+        lambda: {
+            country.pk: country.initiative_count
+            for country in country_counts(Initiative.objects.published())
+        },
     )
 
 
@@ -362,28 +364,50 @@ def catalogue_changed():
     cache.delete(VERSION_KEY)
 
 
-def facets_cache_key(filterset, with_country):
-    """The cache key of a FilterSet's facets: its understood query, sorted."""
+def cached_for_catalogue(name, compute):
+    """`compute()`, cached while the catalogue has not changed.
+
+    `name` says what is cached (home page counts, a query's facets...).
+    """
+    timeout = getattr(settings, "FACET_CACHE_SECONDS", 300)
+    if not timeout:
+        return compute()
+    key = f"initiatives:{catalogue_version()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
+
+
+def query_digest(filterset, with_country):
+    """A FilterSet's understood query, sorted, as a short digest."""
     parts = [
         (name, sorted(filterset.selected(name)))
         for name in sorted(filterset.filters)
         if name != "sort"
     ]
-    digest = hashlib.sha256(repr((parts, with_country)).encode()).hexdigest()
-    return f"initiatives:facets:{catalogue_version()}:{digest}"
+    return hashlib.sha256(repr((parts, with_country)).encode()).hexdigest()
+
+
+def cached_for_query(filterset, with_country, part, compute):
+    """`compute()`, cached for this query of the catalogue as it is now.
+
+    `part` names what is cached (the facets, their markup...).
+    """
+    return cached_for_catalogue(
+        f"query:{query_digest(filterset, with_country)}:{part}", compute
+    )
 
 
 def catalogue_facets(filterset, with_country=True):
     """`counted_facets`, from the cache when the catalogue has not changed."""
-    timeout = getattr(settings, "FACET_CACHE_SECONDS", 300)
-    if not timeout:
-        return counted_facets(filterset, with_country)
-    key = facets_cache_key(filterset, with_country)
-    facets = cache.get(key)
-    if facets is None:
-        facets = counted_facets(filterset, with_country)
-        cache.set(key, facets, timeout)
-    return facets
+    return cached_for_query(
+        filterset,
+        with_country,
+        "facets",
+        lambda: counted_facets(filterset, with_country),
+    )
 
 
 def counted_facets(filterset, with_country=True):

@@ -132,8 +132,8 @@ class InitiativeFeed(Feed):
     def item_categories(self, initiative):
         return [
             initiative.get_kind_display(),
-            *(country.name for country in initiative.countries.all()),
-            *(level.name for level in initiative.education_levels.all()),
+            *(country.name for country in initiative.country_list),
+            *(level.name for level in initiative.education_level_list),
         ]
 
 

@@ -579,6 +579,12 @@ class Initiative(TimeStampedModel):
             models.Index(fields=["scope"]),
             models.Index(fields=["year_start"]),
             models.Index(fields=["-updated"]),
+            # Newest first (home, EU-wide on country pages, feeds).
+            models.Index(fields=["created", "id"]),
+            # On PostgreSQL, migration 0005 adds an index for "by start year,
+            # newest first" (year_start DESC NULLS LAST, title, id: the
+            # catalogue's sort and a country's strategies). SQLite cannot
+            # index NULLS LAST.
         ]
 
     def __str__(self):

@@ -116,13 +116,24 @@ class InitiativeQuerySet(models.QuerySet):
         return self.order_by("-created", "-pk")
 
     def for_listing(self):
-        """What a card shows: kind, years, countries, regions, levels, leads."""
-        from .models import InitiativeOrganisation
+        """What a card shows, prefetched as plain lists.
+
+        `country_list`, `region_list` (with each region's country),
+        `education_level_list` and `leading_roles` (lead, author and
+        responsible organisations). Lists, not managers: Django builds a
+        filtered queryset per initiative and relation for a prefetch into a
+        manager, which costs more than the rest of a card.
+        """
+        from .models import InitiativeOrganisation, Region
 
         return self.prefetch_related(
-            "countries",
-            "regions__country",
-            "education_levels",
+            Prefetch("countries", to_attr="country_list"),
+            Prefetch(
+                "regions",
+                queryset=Region.objects.select_related("country"),
+                to_attr="region_list",
+            ),
+            Prefetch("education_levels", to_attr="education_level_list"),
             Prefetch(
                 "organisation_roles",
                 queryset=InitiativeOrganisation.objects.filter(

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .facets import country_counts
-from .models import Initiative, Organisation
+from .facets import published_country_counts
+from .models import Country, Initiative, Organisation
 
 
 class StaticPageSitemap(Sitemap):
@@ -39,11 +39,12 @@ class CountrySitemap(Sitemap):
     priority = 0.7
 
     def items(self):
-        # Only the countries with any (one grouped query).
-        return sorted(
-            country_counts(Initiative.objects.published()),
-            key=lambda country: country.code,
-        )
+        counts = published_country_counts()
+        return [
+            country
+            for country in Country.objects.order_by("code")
+            if counts.get(country.pk)
+        ]
 
 
 class OrganisationSitemap(Sitemap):

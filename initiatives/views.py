@@ -11,18 +11,24 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from .facets import (
+    cached_for_catalogue,
+    cached_for_query,
     catalogue_facets,
-    countries_with_counts,
     organisations_with_counts,
-    terms_with_counts,
+    published_country_counts,
+    term_counts,
+    with_counts,
 )
 from .filters import InitiativeFilter
 from .models import (
@@ -43,6 +49,7 @@ COUNTRY_PAGE_ORGANISATIONS = 60
 ORGANISATION_PAGE_CARDS = 24
 TOP_COUNTRIES_ON_HOME = 8
 ISO_CODE = re.compile(r"[A-Za-z]{2}")
+FACETS_TEMPLATE = "initiatives/includes/facets.html"
 
 
 @dataclass
@@ -142,9 +149,15 @@ class Shortlist:
 
 
 def first_of(queryset, size):
-    """The first `size` items of `queryset`, in one query (one row more)."""
-    items = list(queryset[: size + 1])
-    return Shortlist(items[:size], len(items) > size)
+    """The first `size` items of `queryset`, and whether there are more.
+
+    The order is found on the primary keys alone (one row more than shown),
+    then only the rows shown are read: sorting thousands of narrow rows is
+    fast, sorting whole rows spills to disk. Two queries, plus prefetches.
+    """
+    pks = list(queryset.values_list("pk", flat=True)[: size + 1])
+    items = list(queryset.filter(pk__in=pks[:size])) if pks else []
+    return Shortlist(items, len(pks) > size)
 
 
 # --- Pagination that never fails -----------------------------------------------
@@ -304,6 +317,27 @@ class InitiativeListView(ForgivingPaginationMixin, FilterView):
             paginator.count = kinds.total
         return paginator
 
+    def render_facets(self, facets):
+        """The facets' markup, cached with them: most of a page's rendering.
+
+        It depends on the query only (the selections, the years), which the
+        cache key holds, and on the language.
+        """
+        cleaned = self.filterset.cleaned_data
+        context = {
+            "facets": facets,
+            "year_from": cleaned.get("year_from"),
+            "year_to": cleaned.get("year_to"),
+        }
+        return mark_safe(
+            cached_for_query(
+                self.filterset,
+                self.show_country_filter,
+                f"html:{get_language()}",
+                lambda: render_to_string(FACETS_TEMPLATE, context),
+            )
+        )
+
     def get_context_data(self, **kwargs):
         # Facets first: the paginator reuses their count.
         self.facets = facets = catalogue_facets(
@@ -316,6 +350,7 @@ class InitiativeListView(ForgivingPaginationMixin, FilterView):
         context.update(
             {
                 "facets": facets,
+                "facets_html": self.render_facets(facets),
                 "query": query,
                 "chips": chips,
                 "is_filtered": bool(chips),
@@ -392,7 +427,7 @@ class CountryListView(ListView):
     context_object_name = "countries"
 
     def get_queryset(self):
-        return countries_with_counts(Initiative.objects.published())
+        return with_counts(Country.objects.all(), published_country_counts())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -463,7 +498,7 @@ class CountryDetailView(InitiativeListView):
             published.in_countries([self.country])
             .strategies()
             .for_listing()
-            .order_by(F("year_start").desc(nulls_last=True), "title")
+            .order_by(F("year_start").desc(nulls_last=True), "title", "pk")
         )
         european = published.european().for_listing().newest_first()
         query = QueryDict(mutable=True)
@@ -631,17 +666,29 @@ class OrganisationDetailView(DetailView):
 # --- Home ----------------------------------------------------------------------
 
 
-def home(request):
-    """Browse by country and by education level, the latest initiatives, totals."""
+def home_counts():
+    """The home page's counts: {level pk: n} and totals."""
     published = Initiative.objects.published()
-    every_country = list(countries_with_counts(published))
+    return {
+        "levels": term_counts(published, "education_levels"),
+        "initiatives": published.count(),
+        "organisations": Organisation.objects.count(),
+    }
+
+
+def home(request):
+    """Browse by country and by education level, the latest initiatives, totals.
+
+    The counts are cached until the catalogue changes (they count all of it).
+    """
+    published = Initiative.objects.published()
+    counts = cached_for_catalogue("home", home_counts)
+    every_country = with_counts(Country.objects.all(), published_country_counts())
     countries = [country for country in every_country if country.initiative_count]
     levels = [
         group
         for group in term_tree(
-            terms_with_counts(
-                EducationLevel.objects.all(), "education_levels", published
-            )
+            with_counts(EducationLevel.objects.all(), counts["levels"])
         )
         if group.heading.initiative_count
     ]
@@ -656,8 +703,8 @@ def home(request):
         "map_names": {c.code: c.name for c in every_country},
         "level_groups": levels,
         "latest": published.for_listing().newest_first()[:LATEST_ON_HOME],
-        "total_initiatives": published.count(),
+        "total_initiatives": counts["initiatives"],
         "total_countries": len(countries),
-        "total_organisations": Organisation.objects.count(),
+        "total_organisations": counts["organisations"],
     }
     return render(request, "initiatives/home.html", context)

@@ -306,19 +306,28 @@ class InitiativeListSerializer(serializers.ModelSerializer):
 
     kind_label = LabelField("kind")
     status_label = LabelField("status")
+    # The lists InitiativeViewSet prefetches (see InitiativeQuerySet.for_listing).
     countries = serializers.SlugRelatedField(
-        slug_field="code", many=True, read_only=True, help_text="ISO 3166-1 codes."
+        source="country_list",
+        slug_field="code",
+        many=True,
+        read_only=True,
+        help_text="ISO 3166-1 codes.",
     )
-    regions = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    regions = serializers.SlugRelatedField(
+        source="region_list", slug_field="slug", many=True, read_only=True
+    )
     education_levels = serializers.SlugRelatedField(
-        slug_field="slug", many=True, read_only=True
+        source="education_level_list", slug_field="slug", many=True, read_only=True
     )
     target_groups = serializers.SlugRelatedField(
-        slug_field="slug", many=True, read_only=True
+        source="target_group_list", slug_field="slug", many=True, read_only=True
     )
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    themes = serializers.SlugRelatedField(
+        source="theme_list", slug_field="slug", many=True, read_only=True
+    )
     priorities = serializers.SlugRelatedField(
-        slug_field="slug", many=True, read_only=True
+        source="priority_list", slug_field="slug", many=True, read_only=True
     )
     organisations = RoleSerializer(
         source="leading_roles",

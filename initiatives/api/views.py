@@ -27,9 +27,10 @@ from rest_framework.settings import api_settings
 
 from ..exports import COLUMNS, not_understood
 from ..facets import (
-    countries_with_counts,
     organisations_with_counts,
+    published_country_counts,
     terms_with_counts,
+    with_counts,
 )
 from ..filters import InitiativeFilter
 from ..models import (
@@ -189,7 +190,9 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return published.for_detail()
         return published.for_listing().prefetch_related(
-            "target_groups", "themes", "priorities"
+            Prefetch("target_groups", to_attr="target_group_list"),
+            Prefetch("themes", to_attr="theme_list"),
+            Prefetch("priorities", to_attr="priority_list"),
         )
 
     def get_serializer_class(self):
@@ -230,7 +233,7 @@ class CountryViewSet(CountedMixin, viewsets.ReadOnlyModelViewSet):
         return Country.objects.prefetch_related("regions")
 
     def count_initiatives(self, items, published):
-        countries_with_counts(published, items)
+        with_counts(items, published_country_counts())
 
     def get_object(self):
         code = self.kwargs["code"]

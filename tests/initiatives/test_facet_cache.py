@@ -1,5 +1,7 @@
 """The catalogue's facets are cached until the catalogue changes."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,6 +19,7 @@ from tests.initiatives.test_admin import admin_url
 pytestmark = pytest.mark.django_db
 
 LIST_URL = reverse("initiatives:initiative-list")
+COUNTRIES = reverse("initiatives:country-list")
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +105,55 @@ def test_publishing_in_the_admin_is_counted_at_once(client, staff_client, belgiu
 
     assert response.status_code == 302
     assert country_count(client) == {"be": 1}
+
+
+# --- What the visitor sees: the facets' markup and the whole-catalogue counts ---
+
+
+def shown_count(client, url, option_id):
+    """The count printed next to a facet's checkbox on the page."""
+    markup = client.get(url).content.decode()
+    match = re.search(
+        rf'<label for="{option_id}">[^<]*<span class="facet__count">(\d+)', markup
+    )
+    assert match, f"no {option_id} option on {url}"
+    return int(match.group(1))
+
+
+def test_the_facets_markup_is_cached_and_renewed_at_once(client, belgium):
+    InitiativeFactory(countries=[belgium])
+    assert shown_count(client, LIST_URL, "country-be") == 1
+
+    InitiativeFactory(countries=[belgium])
+
+    assert shown_count(client, LIST_URL, "country-be") == 2
+
+
+def test_cached_markup_of_one_query_is_not_shown_for_another(client, belgium):
+    InitiativeFactory(countries=[belgium], kind="project")
+    chosen = client.get(LIST_URL, {"kind": "project"}).content.decode()
+    plain = client.get(LIST_URL).content.decode()
+
+    checkbox = 'name="kind" value="project" id="kind-project"'
+    assert f"{checkbox} checked" in chosen
+    assert checkbox in plain and f"{checkbox} checked" not in plain
+
+
+def test_home_and_countries_counts_are_cached_and_renewed_at_once(client, belgium):
+    InitiativeFactory(countries=[belgium])
+    client.get(reverse("initiatives:home"))
+    counts = {
+        c.code: c.initiative_count for c in client.get(COUNTRIES).context["countries"]
+    }
+    assert counts["BE"] == 1
+    assert queries(client, reverse("initiatives:home")) < 11
+
+    InitiativeFactory(countries=[belgium])
+
+    home = client.get(reverse("initiatives:home"))
+    assert home.context["total_initiatives"] == 2
+    assert {c.code: c.initiative_count for c in home.context["countries"]} == {"BE": 2}
+    counts = {
+        c.code: c.initiative_count for c in client.get(COUNTRIES).context["countries"]
+    }
+    assert counts["BE"] == 2

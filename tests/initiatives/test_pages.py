@@ -742,19 +742,20 @@ def grow(belgium, flanders):
 # countries, regions, the regions' countries, levels and leading roles.
 EXPECTED_QUERIES = {
     # countries and their counts (2), levels and their counts (2), two
-    # totals, the latest initiatives (6)
-    "home": 12,
+    # totals, the latest initiatives and their card lists (5)
+    "home": 11,
     # every country, and the counts in one grouped query
     "country list": 2,
     # the country, the catalogue's filter, facets and page of results (the
-    # list's machinery: 20; the result count comes from the kind facet),
-    # strategies (6), EU-wide initiatives (6), organisations based there (1)
-    "country detail": 33,
+    # list's machinery: 19; the result count comes from the kind facet),
+    # strategies and EU-wide initiatives (the order on keys, then the rows
+    # and their card lists: 6 each), organisations based there (2)
+    "country detail": 34,
     # count, page, and the page's initiative counts in one grouped query
     "organisation list": 3,
     "organisation search": 3,
-    # the organisation, its roles, its funding rows, its initiatives (6)
-    "organisation detail": 9,
+    # the organisation, its roles, its funding rows, its initiatives (5)
+    "organisation detail": 8,
     # the initiative and its 20 prefetches (for_detail)
     "initiative detail": 21,
 }

@@ -776,9 +776,7 @@ def test_organisation_page_groups_initiatives_by_role(client):
     assert "Funds Code club" in text(response)
 
 
-def test_organisation_list_by_unknown_country_says_so_and_shows_all(
-    client, belgium
-):
+def test_organisation_list_by_unknown_country_says_so_and_shows_all(client, belgium):
     OrganisationFactory(name="Agoria", country=belgium)
     OrganisationFactory(name="Nowhere")
 
