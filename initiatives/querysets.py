@@ -144,22 +144,44 @@ class InitiativeQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        """Every field and every related row of the detail page."""
-        from .models import InitiativeRelation
+        """Every field and every related row of the detail page.
+
+        One query per relation: the rows a relation reaches through a
+        foreign key (a term's parent, a role's organisation and its country)
+        are joined in, not prefetched on their own.
+        """
+        from .models import (
+            EducationLevel,
+            EuropeanPriority,
+            Funding,
+            InitiativeOrganisation,
+            InitiativeRelation,
+            Region,
+            TargetGroup,
+            ThematicCategory,
+        )
+
+        def with_parent(relation, model):
+            return Prefetch(relation, queryset=model.objects.select_related("parent"))
 
         return self.prefetch_related(
             "countries",
-            "regions__country",
+            Prefetch("regions", queryset=Region.objects.select_related("country")),
             "languages",
-            "education_levels__parent",
-            "target_groups__parent",
-            "themes__parent",
-            "priorities__parent",
+            with_parent("education_levels", EducationLevel),
+            with_parent("target_groups", TargetGroup),
+            with_parent("themes", ThematicCategory),
+            with_parent("priorities", EuropeanPriority),
             "objectives",
             "kpis",
-            "fundings__funder",
+            Prefetch("fundings", queryset=Funding.objects.select_related("funder")),
             "milestones",
-            "organisation_roles__organisation__country",
+            Prefetch(
+                "organisation_roles",
+                queryset=InitiativeOrganisation.objects.select_related(
+                    "organisation__country"
+                ),
+            ),
             Prefetch(
                 "relations_from",
                 queryset=InitiativeRelation.objects.select_related("to_initiative"),

@@ -756,8 +756,8 @@ EXPECTED_QUERIES = {
     "organisation search": 3,
     # the organisation, its roles, its funding rows, its initiatives (5)
     "organisation detail": 8,
-    # the initiative and its 20 prefetches (for_detail)
-    "initiative detail": 21,
+    # the initiative and its 14 prefetches, one per relation (for_detail)
+    "initiative detail": 15,
 }
 
 
