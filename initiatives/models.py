@@ -50,6 +50,18 @@ class UUIDManager(models.Manager):
         return self.get(uuid=uuid)
 
 
+def choice_label(choices, value):
+    """The label of a choice's value, or the value itself (blank, unknown).
+
+    For lists of many rows: Django's get_FOO_display() translates every label
+    of the field on each call, this only the one shown.
+    """
+    try:
+        return choices(value).label
+    except ValueError:
+        return value
+
+
 def format_years(start, end):
     """Years as a reader expects them: "2019", "2020–2022", "2019–"."""
     if start and end:
@@ -339,6 +351,10 @@ class Organisation(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("initiatives:organisation-detail", args=[self.slug])
 
+    @property
+    def kind_label(self):
+        return choice_label(self.Kind, self.kind)
+
     def natural_key(self):
         return (self.slug,)
 
@@ -592,6 +608,18 @@ class Initiative(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("initiatives:initiative-detail", args=[self.slug])
+
+    @property
+    def kind_label(self):
+        return choice_label(self.Kind, self.kind)
+
+    @property
+    def status_label(self):
+        return choice_label(self.Status, self.status)
+
+    @property
+    def scope_label(self):
+        return choice_label(self.Scope, self.scope)
 
     def natural_key(self):
         return (self.slug,)

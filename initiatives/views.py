@@ -43,8 +43,8 @@ from .models import (
 LATEST_ON_HOME = 6
 # A country page shows the first of its strategies, of the EU-wide initiatives
 # and of its organisations, and links to all of them.
-COUNTRY_PAGE_CARDS = 12
-COUNTRY_PAGE_ORGANISATIONS = 60
+COUNTRY_PAGE_CARDS = 6
+COUNTRY_PAGE_ORGANISATIONS = 30
 # An organisation page shows the first initiatives of each of its roles.
 ORGANISATION_PAGE_CARDS = 24
 TOP_COUNTRIES_ON_HOME = 8
@@ -486,13 +486,14 @@ class CountryDetailView(InitiativeListView):
         query.pop("country", None)
         return query
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        code = self.country.code.lower()
-        catalogue = reverse("initiatives:initiative-list")
-        # Not filtered: a country page always shows its strategies and what
-        # serves it from the European level, whatever the filters below say.
-        # The newest few of each, with a link to all of them in the catalogue.
+    def get_sections(self):
+        """The strategies, EU-wide initiatives and organisations shown.
+
+        Not filtered: a country page always shows its strategies and what
+        serves it from the European level, whatever the filters below say.
+        The first few of each, with a link to all of them. They depend on the
+        catalogue only, so they are cached until it changes.
+        """
         published = Initiative.objects.published()
         strategies = (
             published.in_countries([self.country])
@@ -501,22 +502,30 @@ class CountryDetailView(InitiativeListView):
             .order_by(F("year_start").desc(nulls_last=True), "title", "pk")
         )
         european = published.european().for_listing().newest_first()
-        query = QueryDict(mutable=True)
-        query.setlist("country", [code])
-        query.setlist("kind", ["policy", "legislation"])
-        query.setlist("scope", ["national", "regional"])
+        organisations = self.country.organisations.select_related("region")
+        return {
+            "strategies": first_of(strategies, COUNTRY_PAGE_CARDS),
+            "european_initiatives": first_of(european, COUNTRY_PAGE_CARDS),
+            "organisations": first_of(organisations, COUNTRY_PAGE_ORGANISATIONS),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        code = self.country.code.lower()
+        catalogue = reverse("initiatives:initiative-list")
+        strategies = QueryDict(mutable=True)
+        strategies.setlist("country", [code])
+        strategies.setlist("kind", ["policy", "legislation"])
+        strategies.setlist("scope", ["national", "regional"])
+        context.update(
+            cached_for_catalogue(f"country-page:{self.country.pk}", self.get_sections)
+        )
         context.update(
             {
                 "country": self.country,
                 "regions": self.country.regions.all(),
-                "strategies": first_of(strategies, COUNTRY_PAGE_CARDS),
-                "strategies_url": f"{catalogue}?{query.urlencode()}",
-                "european_initiatives": first_of(european, COUNTRY_PAGE_CARDS),
+                "strategies_url": f"{catalogue}?{strategies.urlencode()}",
                 "european_url": f"{catalogue}?scope=european",
-                "organisations": first_of(
-                    self.country.organisations.select_related("region"),
-                    COUNTRY_PAGE_ORGANISATIONS,
-                ),
                 "organisations_url": (
                     f"{reverse('initiatives:organisation-list')}?country={code}"
                 ),

@@ -157,3 +157,18 @@ def test_home_and_countries_counts_are_cached_and_renewed_at_once(client, belgiu
         c.code: c.initiative_count for c in client.get(COUNTRIES).context["countries"]
     }
     assert counts["BE"] == 2
+
+
+def test_a_country_page_shows_a_new_eu_wide_initiative_at_once(client, belgium):
+    InitiativeFactory(title="First EU-wide", scope="european")
+    page = client.get(belgium.get_absolute_url())
+    assert [i.title for i in page.context["european_initiatives"]] == ["First EU-wide"]
+
+    InitiativeFactory(title="Second EU-wide", scope="european")
+
+    page = client.get(belgium.get_absolute_url())
+    assert [i.title for i in page.context["european_initiatives"]] == [
+        "Second EU-wide",
+        "First EU-wide",
+    ]
+    assert "Second EU-wide" in page.content.decode()
