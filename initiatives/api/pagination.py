@@ -1,5 +1,8 @@
 """Page-number pagination that answers a bad `page` with a clear JSON error."""
 
+from functools import partial
+
+from django.core.paginator import Paginator
 from django.utils.translation import gettext as _
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
@@ -12,12 +15,22 @@ def parameter_error(detail, parameter, value, message):
     }
 
 
+class CountedPaginator(Paginator):
+    """A paginator given its number of objects (counted and cached before)."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.count = count
+
+
 class PageNumberPagination(pagination.PageNumberPagination):
     """`?page=2` as on the HTML pages, and the same page size as the catalogue.
 
     `page` that is not a number is a bad request (400); a page past the last
     one does not exist (404). Both answer JSON that names the parameter.
-    `page_size` (up to 100) lets a client ask for larger pages.
+    `page_size` (up to 100) lets a client ask for larger pages. A view with
+    a `result_count()` (set by InitiativeFilterBackend) gives the count, from
+    the cache, instead of a COUNT over the results.
     """
 
     page_size = 20
@@ -25,6 +38,11 @@ class PageNumberPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
     def paginate_queryset(self, queryset, request, view=None):
+        result_count = getattr(view, "result_count", None)
+        if result_count is not None:
+            self.django_paginator_class = partial(
+                CountedPaginator, count=result_count()
+            )
         raw = request.query_params.get(self.page_query_param, "")
         if raw not in ("", *self.last_page_strings):
             try:

@@ -27,6 +27,7 @@ from rest_framework.settings import api_settings
 
 from ..exports import COLUMNS, not_understood
 from ..facets import (
+    cached_for_query,
     organisations_with_counts,
     published_country_counts,
     terms_with_counts,
@@ -112,6 +113,10 @@ class InitiativeFilterBackend(DjangoFilterBackend):
                     ],
                 }
             )
+        # The paginator takes the number of results from the cache.
+        view.result_count = lambda: cached_for_query(
+            filterset, True, "count", filterset.qs.count
+        )
         return filterset.qs
 
 

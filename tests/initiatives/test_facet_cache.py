@@ -172,3 +172,17 @@ def test_a_country_page_shows_a_new_eu_wide_initiative_at_once(client, belgium):
         "First EU-wide",
     ]
     assert "Second EU-wide" in page.content.decode()
+
+
+def test_the_api_count_is_cached_and_renewed_at_once(client, belgium):
+    InitiativeFactory(countries=[belgium])
+    url = reverse("api:initiative-list")
+    assert client.get(url, {"country": "be"}).json()["count"] == 1
+    first = queries(client, f"{url}?country=be")
+    assert queries(client, f"{url}?country=be") <= first
+
+    InitiativeFactory(countries=[belgium])
+    InitiativeFactory()
+
+    assert client.get(url, {"country": "be"}).json()["count"] == 2
+    assert client.get(url).json()["count"] == 3
