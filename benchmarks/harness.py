@@ -23,6 +23,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     ThematicCategory,
 )
+from stemportal.wsgi import freeze_long_lived_objects
 
 from .synthetic import SEARCH_WORD
 
@@ -147,6 +148,8 @@ def run(database, size, requests, only=None, export=True, warm_up=WARM_UP):
     # Requests come as HTTPS (as from the TLS proxy): production settings
     # redirect plain HTTP, and the whole production middleware stack runs.
     client = Client(HTTP_HOST="127.0.0.1")
+    # As stemportal/wsgi.py does in every server process.
+    freeze_long_lived_objects()
     rows = []
     cold = {}
     load_before = os.getloadavg()

@@ -50,6 +50,18 @@ class PageURLField(serializers.Field):
 extend_schema_field(OpenApiTypes.URI)(PageURLField)
 
 
+@extend_schema_field(serializers.ListField(child=serializers.CharField()))
+class SlugListField(serializers.Field):
+    """The slugs (or codes) of a prefetched list of related rows."""
+
+    def __init__(self, slug_field="slug", **kwargs):
+        self.slug_field = slug_field
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return [getattr(item, self.slug_field) for item in value]
+
+
 class LabelField(serializers.CharField):
     """The label of a choice field: `kind_label` next to `kind`."""
 
@@ -307,28 +319,14 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     kind_label = LabelField("kind")
     status_label = LabelField("status")
     # The lists InitiativeViewSet prefetches (see InitiativeQuerySet.for_listing).
-    countries = serializers.SlugRelatedField(
-        source="country_list",
-        slug_field="code",
-        many=True,
-        read_only=True,
-        help_text="ISO 3166-1 codes.",
+    countries = SlugListField(
+        source="country_list", slug_field="code", help_text="ISO 3166-1 codes."
     )
-    regions = serializers.SlugRelatedField(
-        source="region_list", slug_field="slug", many=True, read_only=True
-    )
-    education_levels = serializers.SlugRelatedField(
-        source="education_level_list", slug_field="slug", many=True, read_only=True
-    )
-    target_groups = serializers.SlugRelatedField(
-        source="target_group_list", slug_field="slug", many=True, read_only=True
-    )
-    themes = serializers.SlugRelatedField(
-        source="theme_list", slug_field="slug", many=True, read_only=True
-    )
-    priorities = serializers.SlugRelatedField(
-        source="priority_list", slug_field="slug", many=True, read_only=True
-    )
+    regions = SlugListField(source="region_list")
+    education_levels = SlugListField(source="education_level_list")
+    target_groups = SlugListField(source="target_group_list")
+    themes = SlugListField(source="theme_list")
+    priorities = SlugListField(source="priority_list")
     organisations = RoleSerializer(
         source="leading_roles",
         many=True,

@@ -3,10 +3,12 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from initiatives.facets import VERSION_KEY
 from initiatives.models import Initiative
 from tests.factories import (
     CountryFactory,
@@ -186,3 +188,39 @@ def test_the_api_count_is_cached_and_renewed_at_once(client, belgium):
 
     assert client.get(url, {"country": "be"}).json()["count"] == 2
     assert client.get(url).json()["count"] == 3
+
+
+def test_values_kept_in_the_process_expire_and_stay_few(monkeypatch):
+    from initiatives import facets
+
+    now = [1000.0]
+    monkeypatch.setattr(facets.time, "monotonic", lambda: now[0])
+    recent = facets.RecentValues(size=2)
+    recent.put("a", "A", timeout=300)
+    recent.put("b", "B", timeout=300)
+    assert recent.get("a") == "A"
+
+    recent.put("c", "C", timeout=300)  # "b" is the least recently read
+
+    assert recent.get("b") is None
+    assert recent.get("a") == "A"
+    now[0] += 301
+    assert recent.get("a") is None
+    assert recent.get("c") is None
+
+
+def test_a_save_in_another_process_is_seen_despite_the_values_kept_here(
+    client, belgium
+):
+    InitiativeFactory(countries=[belgium])
+    draft = InitiativeFactory(countries=[belgium], publication_state="draft")
+    assert shown_count(client, LIST_URL, "country-be") == 1
+
+    # Another server process publishes it: the row changes in the database
+    # (no signal here) and that process moves the version on in the shared
+    # cache; nothing in this process is told.
+    Initiative.objects.filter(pk=draft.pk).update(publication_state="published")
+    assert shown_count(client, LIST_URL, "country-be") == 1
+    cache.delete(VERSION_KEY)
+
+    assert shown_count(client, LIST_URL, "country-be") == 2
