@@ -399,7 +399,7 @@ class RecentValues:
                 self.values.popitem(last=False)
 
 
-recent = RecentValues(size=200)
+recent = RecentValues(size=300)
 
 
 def cached_for_catalogue(name, compute):

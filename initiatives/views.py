@@ -384,6 +384,24 @@ class InitiativeDetailView(DetailView):
             return Initiative.objects.for_detail()
         return Initiative.objects.with_public_page().for_detail()
 
+    def get_object(self, queryset=None):
+        """The initiative and all its rows; for the public, from the cache.
+
+        Reading it takes 15 queries, most of the page's time. What the public
+        sees is cached until the catalogue changes; staff, who also see
+        drafts, read it each time.
+        """
+        if self.request.user.is_staff:
+            return super().get_object(queryset)
+        slug = self.kwargs[self.slug_url_kwarg]
+        initiative = cached_for_catalogue(
+            f"initiative:{slug}",
+            lambda: self.get_queryset().filter(slug=slug).first(),
+        )
+        if initiative is None:
+            raise Http404(_("There is no published initiative at this address."))
+        return initiative
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         initiative = self.object

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -224,3 +225,28 @@ def test_a_save_in_another_process_is_seen_despite_the_values_kept_here(
     cache.delete(VERSION_KEY)
 
     assert shown_count(client, LIST_URL, "country-be") == 2
+
+
+def test_an_initiative_page_is_cached_and_shows_an_edit_at_once(client):
+    initiative = InitiativeFactory(title="Robot week")
+    assert "Robot week" in client.get(initiative.get_absolute_url()).content.decode()
+    assert queries(client, initiative.get_absolute_url()) <= 1
+
+    initiative.title = "Robot month"
+    initiative.save()
+
+    page = client.get(initiative.get_absolute_url()).content.decode()
+    assert "Robot month" in page and "Robot week" not in page
+
+
+def test_an_unpublished_initiative_leaves_the_cache_at_once(staff_client):
+    visitor = Client()
+    initiative = InitiativeFactory(title="Robot week")
+    url = initiative.get_absolute_url()
+    assert visitor.get(url).status_code == 200
+
+    initiative.publication_state = Initiative.PublicationState.DRAFT
+    initiative.save()
+
+    assert visitor.get(url).status_code == 404
+    assert staff_client.get(url).status_code == 200
