@@ -5,6 +5,7 @@ shows is prepared here (grouped, filtered for drafts, prefetched), so a page
 runs the same number of queries however many initiatives it shows.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -50,6 +51,7 @@ ORGANISATION_PAGE_CARDS = 24
 TOP_COUNTRIES_ON_HOME = 8
 ISO_CODE = re.compile(r"[A-Za-z]{2}")
 FACETS_TEMPLATE = "initiatives/includes/facets.html"
+RESULTS_TEMPLATE = "initiatives/includes/results.html"
 
 
 @dataclass
@@ -338,6 +340,26 @@ class InitiativeListView(ForgivingPaginationMixin, FilterView):
             )
         )
 
+    def render_results(self, context):
+        """The results' markup (count, chips, notices, cards, pagination).
+
+        Cached until the catalogue changes, for this exact request: its path
+        and whole query (page, sort and values not understood included) are
+        all it depends on. The page of results is only read when it is not
+        cached (the queryset is lazy).
+        """
+        request = self.request
+        query = sorted((key, sorted(values)) for key, values in request.GET.lists())
+        digest = hashlib.sha256(
+            repr((request.get_host(), request.path, query)).encode()
+        ).hexdigest()
+        return mark_safe(
+            cached_for_catalogue(
+                f"results:{digest}:{get_language()}",
+                lambda: render_to_string(RESULTS_TEMPLATE, context, request),
+            )
+        )
+
     def get_context_data(self, **kwargs):
         # Facets first: the paginator reuses their count.
         self.facets = facets = catalogue_facets(
@@ -362,6 +384,12 @@ class InitiativeListView(ForgivingPaginationMixin, FilterView):
             }
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        # Here, once subclasses have completed the context (a country page's
+        # feed and export links need its country).
+        context["results_html"] = self.render_results(context)
+        return super().render_to_response(context, **response_kwargs)
 
 
 DRAFT = Initiative.PublicationState.DRAFT

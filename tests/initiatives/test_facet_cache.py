@@ -250,3 +250,23 @@ def test_an_unpublished_initiative_leaves_the_cache_at_once(staff_client):
 
     assert visitor.get(url).status_code == 404
     assert staff_client.get(url).status_code == 200
+
+
+def test_cached_results_follow_the_page_sort_and_a_new_initiative(client, belgium):
+    for title in ("Alpha", "Beta"):
+        InitiativeFactory(title=title, countries=[belgium])
+    url = reverse("initiatives:country-detail", args=["be"])
+
+    def titles(query=""):
+        markup = client.get(f"{url}{query}").content.decode()
+        return re.findall(r'class="card__title"><a href="[^"]+">([^<]+)</a>', markup)
+
+    assert titles() == ["Alpha", "Beta"]
+    assert titles("?sort=-updated") == ["Beta", "Alpha"]
+    assert titles() == ["Alpha", "Beta"]
+    # A country page's open data links keep its country, from the cache too.
+    assert "/countries/be/feed/" in client.get(url).content.decode()
+
+    InitiativeFactory(title="Aardvark", countries=[belgium])
+
+    assert titles() == ["Aardvark", "Alpha", "Beta"]
