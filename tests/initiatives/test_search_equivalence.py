@@ -27,7 +27,7 @@ from initiatives.search import SEARCH_CONFIG, search_document
 
 pytestmark = pytest.mark.django_db
 
-WORDS = ["robotics", "teachers", "climate energy", '"summer camp"', "girls -women"]
+WORDS = ["robotics", "teachers", "climate energy", '"online course"', "girls -women"]
 
 
 @pytest.fixture
