@@ -23,7 +23,7 @@ from initiatives.models import (
     InitiativeOrganisation,
     ThematicCategory,
 )
-from stemportal.wsgi import freeze_long_lived_objects
+from stemportal.process import freeze_long_lived_objects
 
 from .synthetic import SEARCH_WORD
 

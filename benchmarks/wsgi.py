@@ -13,6 +13,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "stemportal.settings")
 application = get_wsgi_application()
 settings.ROOT_URLCONF = "benchmarks.urls"
 
-from stemportal.wsgi import freeze_long_lived_objects  # noqa: E402
+from stemportal.process import freeze_long_lived_objects  # noqa: E402
 
 freeze_long_lived_objects()
