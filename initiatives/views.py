@@ -409,23 +409,24 @@ class InitiativeDetailView(DetailView):
 
     def get_queryset(self):
         if self.request.user.is_staff:
-            return Initiative.objects.for_detail()
-        return Initiative.objects.with_public_page().for_detail()
+            return Initiative.objects.all()
+        return Initiative.objects.with_public_page()
 
     def get_object(self, queryset=None):
         """The initiative and all its rows; for the public, from the cache.
 
-        Reading it takes 15 queries, most of the page's time. What the public
-        sees is cached until the catalogue changes; staff, who also see
-        drafts, read it each time.
+        Reading it takes 9 queries (InitiativeQuerySet.detail), most of the
+        page's time. What the public sees is cached until the catalogue
+        changes; staff, who also see drafts, read it each time.
         """
-        if self.request.user.is_staff:
-            return super().get_object(queryset)
         slug = self.kwargs[self.slug_url_kwarg]
-        initiative = cached_for_catalogue(
-            f"initiative:{slug}",
-            lambda: self.get_queryset().filter(slug=slug).first(),
-        )
+        if self.request.user.is_staff:
+            initiative = self.get_queryset().detail(slug=slug)
+        else:
+            initiative = cached_for_catalogue(
+                f"initiative-detail:{slug}",
+                lambda: self.get_queryset().detail(slug=slug),
+            )
         if initiative is None:
             raise Http404(_("There is no published initiative at this address."))
         return initiative
@@ -442,20 +443,20 @@ class InitiativeDetailView(DetailView):
             {
                 "is_draft": initiative.publication_state == DRAFT,
                 "is_archived": initiative.publication_state == ARCHIVED,
-                "objective_groups": group_objectives(initiative.objectives.all()),
-                "theme_groups": group_by_top_term(initiative.themes.all()),
-                "priority_groups": group_by_top_term(initiative.priorities.all()),
+                "objective_groups": group_objectives(initiative.objective_list),
+                "theme_groups": group_by_top_term(initiative.theme_list),
+                "priority_groups": group_by_top_term(initiative.priority_list),
                 "role_groups": group_by_role(
-                    initiative.organisation_roles.all(), item=lambda role: role
+                    initiative.role_list, item=lambda role: role
                 ),
                 "relations_out": [
                     relation
-                    for relation in initiative.relations_from.all()
+                    for relation in initiative.relations_out
                     if visible(relation.to_initiative)
                 ],
                 "relations_in": [
                     relation
-                    for relation in initiative.relations_to.all()
+                    for relation in initiative.relations_in
                     if visible(relation.from_initiative)
                 ],
             }

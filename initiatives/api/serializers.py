@@ -459,21 +459,24 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
 
     publication_type_label = LabelField("publication_type")
     scope_label = LabelField("scope")
-    countries = CountryRefSerializer(many=True, read_only=True)
-    regions = RegionRefSerializer(many=True, read_only=True)
-    languages = LanguageSerializer(many=True, read_only=True)
-    education_levels = TermRefSerializer(many=True, read_only=True)
-    target_groups = TermRefSerializer(many=True, read_only=True)
-    themes = TermRefSerializer(many=True, read_only=True)
-    priorities = TermRefSerializer(many=True, read_only=True)
-    organisations = RoleSerializer(
-        source="organisation_roles", many=True, read_only=True
+    # The lists InitiativeQuerySet.detail() reads.
+    countries = CountryRefSerializer(source="country_list", many=True, read_only=True)
+    regions = RegionRefSerializer(source="region_list", many=True, read_only=True)
+    languages = LanguageSerializer(source="language_list", many=True, read_only=True)
+    education_levels = TermRefSerializer(
+        source="education_level_list", many=True, read_only=True
     )
+    target_groups = TermRefSerializer(
+        source="target_group_list", many=True, read_only=True
+    )
+    themes = TermRefSerializer(source="theme_list", many=True, read_only=True)
+    priorities = TermRefSerializer(source="priority_list", many=True, read_only=True)
+    organisations = RoleSerializer(source="role_list", many=True, read_only=True)
     image = serializers.SerializerMethodField()
-    objectives = ObjectiveSerializer(many=True, read_only=True)
-    kpis = KPISerializer(many=True, read_only=True)
-    funding = FundingSerializer(source="fundings", many=True, read_only=True)
-    milestones = MilestoneSerializer(many=True, read_only=True)
+    objectives = ObjectiveSerializer(source="objective_list", many=True, read_only=True)
+    kpis = KPISerializer(source="kpi_list", many=True, read_only=True)
+    funding = FundingSerializer(source="funding_list", many=True, read_only=True)
+    milestones = MilestoneSerializer(source="milestone_list", many=True, read_only=True)
     relations = serializers.SerializerMethodField()
     source = SourceSerializer(source="*", read_only=True)
 
@@ -534,7 +537,7 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
                 "initiative": relation.to_initiative,
                 "note": relation.note,
             }
-            for relation in initiative.relations_from.all()
+            for relation in initiative.relations_out
             if relation.to_initiative.is_published
         ] + [
             {
@@ -544,7 +547,7 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
                 "initiative": relation.from_initiative,
                 "note": relation.note,
             }
-            for relation in initiative.relations_to.all()
+            for relation in initiative.relations_in
             if relation.from_initiative.is_published
         ]
         return RelationSerializer(rows, many=True, context=self.context).data

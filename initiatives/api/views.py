@@ -1,7 +1,7 @@
 """Read-only viewsets of the open-data API.
 
 Every viewset starts from published initiatives, through the model's queryset
-methods (`published()`, `for_listing()`, `for_detail()`), and adds only the
+methods (`published()`, `for_listing()`, `detail()`), and adds only the
 prefetches its serializer needs on top, so a page costs the same number of
 queries at any page size.
 """
@@ -193,7 +193,7 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         published = Initiative.objects.published()
         if self.action == "retrieve":
-            return published.for_detail()
+            return published
         return published.for_listing().prefetch_related(
             Prefetch("target_groups", to_attr="target_group_list"),
             Prefetch("themes", to_attr="theme_list"),
@@ -211,8 +211,10 @@ class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
         return super().filter_queryset(queryset)
 
     def get_object(self):
-        slug = checked_slug(self.kwargs["slug"])
-        return get_object_or_404(self.get_queryset(), slug=slug)
+        initiative = self.get_queryset().detail(slug=checked_slug(self.kwargs["slug"]))
+        if initiative is None:
+            raise Http404
+        return initiative
 
 
 # --- Countries and organisations -----------------------------------------------

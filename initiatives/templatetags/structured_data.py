@@ -265,22 +265,22 @@ def initiative_data(initiative, request):
         data["image"] = request.build_absolute_uri(initiative.image.url)
     places = [
         {"@type": "Country", "name": country.name, "identifier": country.code}
-        for country in initiative.countries.all()
+        for country in initiative.country_list
     ] + [
         {
             "@type": "Place",
             "name": region.name,
             "containedInPlace": {"@type": "Country", "name": region.country.name},
         }
-        for region in initiative.regions.all()
+        for region in initiative.region_list
     ]
     roles = {}
-    for role in initiative.organisation_roles.all():
+    for role in initiative.role_list:
         roles.setdefault(role.role, []).append(
             organisation_ref(role.organisation, request)
         )
     funders = roles.get(Role.FUNDER, [])
-    topics = [term.name for term in initiative.themes.all()]
+    topics = [term.name for term in initiative.theme_list]
     if kind in CREATIVE_WORKS:
         authors = roles.get(Role.AUTHOR, []) + roles.get(Role.RESPONSIBLE, [])
         if authors:
@@ -293,10 +293,10 @@ def initiative_data(initiative, request):
             data["spatialCoverage"] = places
         if topics:
             data["keywords"] = topics
-        levels = [level.name for level in initiative.education_levels.all()]
+        levels = [level.name for level in initiative.education_level_list]
         if levels:
             data["educationalLevel"] = levels
-        languages = [language.code for language in initiative.languages.all()]
+        languages = [language.code for language in initiative.language_list]
         if languages:
             data["inLanguage"] = languages
         data["dateModified"] = initiative.updated.isoformat()

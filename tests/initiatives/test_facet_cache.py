@@ -13,9 +13,11 @@ from initiatives.facets import VERSION_KEY
 from initiatives.models import Initiative
 from tests.factories import (
     CountryFactory,
+    EducationLevelFactory,
     InitiativeFactory,
     InitiativeOrganisationFactory,
     OrganisationFactory,
+    ThematicCategoryFactory,
 )
 from tests.initiatives.test_admin import admin_url
 
@@ -237,6 +239,33 @@ def test_an_initiative_page_is_cached_and_shows_an_edit_at_once(client):
 
     page = client.get(initiative.get_absolute_url()).content.decode()
     assert "Robot month" in page and "Robot week" not in page
+
+
+def test_initiative_pages_read_the_vocabularies_from_the_cache(client, belgium):
+    """A first visit costs 9 queries once the vocabularies' terms are cached.
+
+    Each page shows its own terms; a renamed term shows at once.
+    """
+    level = EducationLevelFactory(name="Upper secondary")
+    stem = ThematicCategoryFactory(name="STEM careers")
+    first = InitiativeFactory(countries=[belgium], education_levels=[level])
+    second = InitiativeFactory(themes=[stem])
+    client.get(first.get_absolute_url())
+
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(second.get_absolute_url()).content.decode()
+
+    assert len(captured) == 9
+    assert "STEM careers" in page
+    assert "Upper secondary" not in page and "Belgium" not in page
+
+    stem.name = "STEM jobs"
+    stem.save()
+
+    page = client.get(second.get_absolute_url()).content.decode()
+    assert "STEM jobs" in page and "STEM careers" not in page
+    page = client.get(first.get_absolute_url()).content.decode()
+    assert "Upper secondary" in page and "Belgium" in page
 
 
 def test_an_unpublished_initiative_leaves_the_cache_at_once(staff_client):
