@@ -118,6 +118,18 @@ def measure_page(client, urls, requests, warm_up=WARM_UP):
     )
 
 
+def cpu_check_ms():
+    """Milliseconds of a fixed pure-Python loop: the machine's speed right now.
+
+    A shared virtual machine's speed can swing by 2x or more within minutes
+    (its host's other guests); the same page then takes twice as long. Runs
+    compare only when their check figures are alike.
+    """
+    started = time.perf_counter()
+    sum(number * number for number in range(1_000_000))
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
 def rss_mb():
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
@@ -153,6 +165,8 @@ def run(database, size, requests, only=None, export=True, warm_up=WARM_UP):
     rows = []
     cold = {}
     load_before = os.getloadavg()
+    check_before = cpu_check_ms()
+    print(f"  machine speed check: {check_before} ms (lower is faster)", flush=True)
     for name, urls in pages():
         if only and name not in only and name != "floor":
             continue
@@ -179,6 +193,7 @@ def run(database, size, requests, only=None, export=True, warm_up=WARM_UP):
         "requests_per_page": requests,
         "loadavg_before": [round(value, 2) for value in load_before],
         "loadavg_after": [round(value, 2) for value in os.getloadavg()],
+        "cpu_check_ms": {"before": check_before, "after": cpu_check_ms()},
         "cpus": os.cpu_count(),
         # One request per page with the facet cache empty (the first visit
         # after a change to the catalogue).

@@ -73,6 +73,7 @@ def test_the_harness_measures_every_page_and_writes_the_issue_s_rows(
     assert floor["queries"] == 0
     assert facts["csv_export"]["rows"] == Initiative.objects.published().count()
     assert len(facts["loadavg_before"]) == 3
+    assert facts["cpu_check_ms"]["before"] > 0 and facts["cpu_check_ms"]["after"] > 0
 
     output = tmp_path / "results.json"
     output.write_text(json.dumps(rows))
