@@ -112,8 +112,10 @@ TEMPLATES = [
 WSGI_APPLICATION = "stemportal.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL (`DATABASE_URL= make run`) means the default too.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", "").strip()
+        or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         # A connection that died (database restarted, network cut) is noticed at
         # the start of the next request and replaced: the site recovers by itself.

@@ -53,6 +53,14 @@ def test_nothing_set_runs_in_debug_on_sqlite_in_the_project_folder():
     assert Path(name) == PROJECT / "db.sqlite3"
 
 
+def test_an_empty_database_url_means_the_default_sqlite_file():
+    result = load_settings(DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    _debug, engine, name, _hosts = result.stdout.split()
+    assert engine == "django.db.backends.sqlite3"
+    assert Path(name) == PROJECT / "db.sqlite3"
+
+
 def test_database_url_selects_postgresql():
     result = load_settings(DATABASE_URL="postgres://postgres@127.0.0.1:5432/stemportal")
     assert result.returncode == 0, result.stderr
