@@ -166,10 +166,13 @@ def term_counts(initiatives, relation):
     tags = through.objects.filter(
         **{f"{initiative}__in": _matching(initiatives)}
     ).order_by()
+    # A link table holds each (initiative, term) pair once (Django's unique
+    # constraint), so a sub-term's rows are its initiatives: a plain count,
+    # grouped by hashing, where DISTINCT would sort every row.
     sub_terms = (
         tags.filter(**{f"{term}__parent__isnull": False})
         .values(term_pk=F(term))
-        .annotate(count=Count(initiative, distinct=True))
+        .annotate(count=Count("pk"))
     )
     top_terms = tags.values(term_pk=Coalesce(f"{term}__parent", term)).annotate(
         count=Count(initiative, distinct=True)
