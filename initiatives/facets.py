@@ -21,12 +21,14 @@ so a save in one process drops the cached counts in all of them.
 how long an entry lives.
 """
 
+import functools
 import hashlib
 import threading
 import time
 import uuid
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -417,6 +419,26 @@ class RecentValues:
 recent = RecentValues(size=300)
 
 
+@functools.cache
+def code_version():
+    """A digest of the app's code and the project's templates, read once.
+
+    Part of every cached value's key: the shared cache outlives a deploy, and
+    a value pickled or rendered by the code before it (an initiative without
+    an attribute the new templates read, markup of the old templates) is
+    never read by the code after it.
+    """
+    app = Path(__file__).resolve().parent
+    files = sorted(app.rglob("*.py")) + sorted(
+        (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+    )
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.relative_to(path.anchor)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def cached_for_catalogue(name, compute):
     """`compute()`, cached while the catalogue has not changed.
 
@@ -427,7 +449,7 @@ def cached_for_catalogue(name, compute):
     timeout = getattr(settings, "FACET_CACHE_SECONDS", 300)
     if not timeout:
         return compute()
-    key = f"initiatives:{catalogue_version()}:{name}"
+    key = f"initiatives:{catalogue_version()}:{code_version()}:{name}"
     value = recent.get(key)
     if value is None:
         value = cache.get(key)

@@ -212,6 +212,39 @@ def test_values_kept_in_the_process_expire_and_stay_few(monkeypatch):
     assert recent.get("c") is None
 
 
+def test_values_cached_by_other_code_are_not_read(monkeypatch):
+    # The shared cache outlives a deploy: what the code before it cached
+    # (pickled objects, rendered markup) must not reach the code after it.
+    from initiatives import facets
+
+    assert facets.cached_for_catalogue("answer", lambda: "old code") == "old code"
+    assert facets.cached_for_catalogue("answer", lambda: "again") == "old code"
+
+    monkeypatch.setattr(facets, "code_version", lambda: "deployed")
+
+    assert facets.cached_for_catalogue("answer", lambda: "new code") == "new code"
+
+
+def test_a_changed_template_gives_another_code_version(settings, tmp_path):
+    from initiatives import facets
+
+    template = tmp_path / "templates" / "page.html"
+    template.parent.mkdir()
+    template.write_text("<p>{{ initiative.title }}</p>")
+    settings.BASE_DIR = tmp_path
+    facets.code_version.cache_clear()
+    try:
+        before = facets.code_version()
+        facets.code_version.cache_clear()
+        assert facets.code_version() == before  # the same files, the same digest
+
+        template.write_text("<p>{{ initiative.title_list }}</p>")
+        facets.code_version.cache_clear()
+        assert facets.code_version() != before
+    finally:
+        facets.code_version.cache_clear()
+
+
 def test_a_save_in_another_process_is_seen_despite_the_values_kept_here(
     client, belgium
 ):
